@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module arrows point one way:
+//   C shims → JSON / JOSE / Store / Passwords / Settings → Plugins → Service → AuthdCLI → authd
+//   HTTPServer depends on nothing but Glibc; Service adapts it to tokens.
+let package = Package(
+    name: "authd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "authd", targets: ["authd"]),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .systemLibrary(name: "CYAML", path: "Sources/CYAML"),
+
+        .target(name: "JSON"),
+        .target(name: "JOSE", dependencies: ["COpenSSL", "JSON"]),
+        .target(name: "Settings", dependencies: ["CYAML"]),
+        .target(name: "Plugins", dependencies: ["Settings", "JSON"]),
+        .target(name: "Store", dependencies: ["CSQLite"]),
+        .target(name: "Passwords", dependencies: ["COpenSSL"]),
+        .target(name: "HTTPServer"),
+        .target(name: "Service", dependencies: [
+            "JSON", "JOSE", "Settings", "Plugins", "Store", "Passwords", "HTTPServer",
+        ]),
+        .target(name: "AuthdCLI", dependencies: ["Service", "Settings", "JOSE", "JSON", "Store", "Passwords", "Plugins"]),
+        .executableTarget(name: "authd", dependencies: ["AuthdCLI"]),
+
+        .target(name: "TestSupport", dependencies: ["JSON"], path: "Tests/TestSupport"),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "JOSETests", dependencies: ["JOSE", "JSON", "TestSupport"]),
+        .testTarget(name: "SettingsTests", dependencies: ["Settings"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "PasswordsTests", dependencies: ["Passwords", "TestSupport"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "DaemonTests", dependencies: ["authd", "JSON", "JOSE", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

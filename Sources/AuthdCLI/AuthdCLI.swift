@@ -1,0 +1,1 @@
+// Module AuthdCLI: see README.md (Architecture).

@@ -1,0 +1,10 @@
+#ifndef AUTHD_CSQLITE_SHIM_H
+#define AUTHD_CSQLITE_SHIM_H
+#include <sqlite3.h>
+
+// SQLITE_TRANSIENT is a cast of -1 to a function pointer: Swift cannot import it.
+static inline sqlite3_destructor_type authd_sqlite_transient(void) { return SQLITE_TRANSIENT; }
+static inline sqlite3_destructor_type authd_sqlite_static(void) { return SQLITE_STATIC; }
+// sqlite3_config is variadic.
+static inline int authd_sqlite_config_multithread(void) { return sqlite3_config(SQLITE_CONFIG_MULTITHREAD); }
+#endif

@@ -1,0 +1,4 @@
+#ifndef AUTHD_CYAML_SHIM_H
+#define AUTHD_CYAML_SHIM_H
+#include <yaml.h>
+#endif

@@ -1,0 +1,1 @@
+// Module JOSE: see README.md (Architecture).

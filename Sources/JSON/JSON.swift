@@ -1,0 +1,1 @@
+// Module JSON: see README.md (Architecture).

@@ -1,0 +1,1 @@
+// Module Passwords: see README.md (Architecture).

@@ -1,0 +1,1 @@
+// Module Plugins: see README.md (Architecture).

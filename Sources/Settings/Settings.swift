@@ -1,0 +1,1 @@
+// Module Settings: see README.md (Architecture).

@@ -1,0 +1,1 @@
+// Shared helpers for tests: locating binaries, running processes, Python interop.
