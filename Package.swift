@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "Passwords", dependencies: ["COpenSSL"]),
         .target(name: "HTTPServer"),
         .target(name: "Service", dependencies: [
-            "JSON", "JOSE", "Settings", "Plugins", "Store", "Passwords", "HTTPServer",
+            "COpenSSL", "JSON", "JOSE", "Settings", "Plugins", "Store", "Passwords", "HTTPServer",
         ]),
         .target(name: "AuthdCLI", dependencies: ["Service", "Settings", "JOSE", "JSON", "Store", "Passwords", "Plugins"]),
         .executableTarget(name: "authd", dependencies: ["AuthdCLI"]),

@@ -1,0 +1,81 @@
+import HTTPServer
+import JSON
+
+/// Maps requests to the token endpoints under each listener's prefix. Built once at start-up, then immutable.
+public final class APIRouter: HTTPResponder {
+    enum Endpoint: String, CaseIterable {
+        case obtainPair = "", refresh = "/refresh", verify = "/verify", blacklist = "/blacklist"
+        case slidingObtain = "/sliding", slidingRefresh = "/sliding/refresh"
+    }
+
+    let service: TokenService
+    /// URL prefix per listener tag (the listener's index in `listen:`).
+    let prefixes: [Int: String]
+
+    public init(service: TokenService, prefixes: [Int: String]) {
+        self.service = service
+        self.prefixes = prefixes
+    }
+
+    public func respond(to request: HTTPRequest, deferred: DeferredResponse) -> HTTPResponse? {
+        var path = request.path
+        if path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        if path == "/healthz" {
+            return Self.render(status: 200, body: ["status": "ok"], extraHeaders: [])
+        }
+        let prefix = prefixes[request.listenerTag] ?? "/api/token"
+        guard path.hasPrefix(prefix),
+              let endpoint = Endpoint(rawValue: String(path.dropFirst(prefix.count))) else {
+            return Self.render(status: 404, body: ["detail": "Not found."], extraHeaders: [])
+        }
+        switch request.method {
+        case "POST":
+            break
+        case "OPTIONS":
+            return Self.render(status: 200, body: EndpointMetadata.describe(endpoint), extraHeaders: [])
+        default:
+            return Self.render(error: .detail(405, "Method \"\(request.method)\" not allowed."))
+        }
+
+        let fields: RequestFields
+        do {
+            fields = try RequestFields.parse(body: request.body, contentType: request.headers["Content-Type"])
+        } catch {
+            return Self.render(error: error)
+        }
+        switch endpoint {
+        case .verify: return Self.render(service.verify(fields))
+        case .blacklist: return Self.render(service.blacklist(fields))
+        case .slidingRefresh: return Self.render(service.slidingRefresh(fields))
+        case .obtainPair, .slidingObtain:
+            service.obtain(fields, sliding: endpoint == .slidingObtain) { deferred.complete(Self.render($0)) }
+            return nil
+        case .refresh:
+            service.refresh(fields) { deferred.complete(Self.render($0)) }
+            return nil
+        }
+    }
+
+    static func render(_ result: Result<JSONObject, APIError>) -> HTTPResponse {
+        switch result {
+        case .success(let body): return render(status: 200, body: body, extraHeaders: [])
+        case .failure(let error): return render(error: error)
+        }
+    }
+
+    static func render(error: APIError) -> HTTPResponse {
+        render(status: error.status, body: error.body, extraHeaders: error.headers)
+    }
+
+    /// DRF's response headers (`Allow`, `Vary`) plus no-store: token responses must never be cached.
+    static func render(status: Int, body: JSONObject, extraHeaders: [(String, String)]) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", "application/json")
+        headers.add("Allow", "POST, OPTIONS")
+        headers.add("Vary", "Accept")
+        headers.add("Cache-Control", "no-store")
+        headers.add("X-Content-Type-Options", "nosniff")
+        for (name, value) in extraHeaders { headers.add(name, value) }
+        return HTTPResponse(status: status, headers: headers, body: JSON.serialize(.object(body)))
+    }
+}

@@ -1,0 +1,38 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Line-oriented logging to standard error, which systemd's journal captures with the priority prefix
+/// (`<3>` error … `<7>` debug) so `journalctl -p warning` filters work.
+public struct Logger: Sendable {
+    public enum Level: Int, Sendable, Comparable {
+        case debug = 7, info = 6, warning = 4, error = 3
+
+        public init?(name: String) {
+            switch name {
+            case "debug": self = .debug
+            case "info": self = .info
+            case "warning": self = .warning
+            case "error": self = .error
+            default: return nil
+            }
+        }
+
+        public static func < (a: Level, b: Level) -> Bool { a.rawValue > b.rawValue }
+    }
+
+    public let threshold: Level
+
+    public init(level: Level) { threshold = level }
+
+    public func debug(_ message: @autoclosure () -> String) { write(.debug, message) }
+    public func info(_ message: @autoclosure () -> String) { write(.info, message) }
+    public func warning(_ message: @autoclosure () -> String) { write(.warning, message) }
+    public func error(_ message: @autoclosure () -> String) { write(.error, message) }
+
+    private func write(_ level: Level, _ message: () -> String) {
+        guard level >= threshold else { return }
+        let line = "<\(level.rawValue)>\(message())\n"
+        _ = line.withCString { fputs($0, stderr) }
+    }
+}
