@@ -2,8 +2,59 @@
 import Glibc
 #endif
 
+/// The `authd` command line: one type per subcommand, and this one place that turns errors into exit codes
+/// (0 ok, 1 runtime or configuration failure, 64 usage error).
 public enum AuthdCommand {
+    public static let version = "0.1.0"
+
     public static func main(arguments: [String]) -> Never {
-        exit(0)
+        do {
+            try dispatch(arguments)
+            exit(0)
+        } catch {
+            fputs("authd: \(error.message)\n", stderr)
+            if error.code == .usage { fputs("Run 'authd --help' for usage.\n", stderr) }
+            exit(error.code.exitStatus)
+        }
     }
+
+    static func dispatch(_ arguments: [String]) throws(CLIError) {
+        guard let command = arguments.first else { throw .usage("no command given") }
+        let rest = Array(arguments.dropFirst())
+        switch command {
+        case "--version", "version":
+            print("authd \(version)")
+        case "--help", "-h", "help":
+            print(usage)
+        case "serve": try ServeCommand.run(rest)
+        case "check-config": try CheckConfigCommand.run(rest)
+        case "keys": try KeysCommand.run(rest)
+        case "token": try TokenCommand.run(rest)
+        case "user": try UserCommand.run(rest)
+        case "flush-expired": try FlushExpiredCommand.run(rest)
+        default:
+            throw .usage("unknown command \"\(command)\"")
+        }
+    }
+
+    static let usage = """
+        authd \(version): a SimpleJWT-compatible JWT authentication daemon
+
+        Usage: authd COMMAND [options]      (every command takes --config PATH, default \(CommandContext.defaultConfig))
+
+        Commands:
+          serve [--dev]                       serve the token API (--dev: embedded development settings in ./state)
+          check-config                        load and provision everything without serving; list every error
+          keys generate --algorithm ALG --out FILE [--force]
+                                              write a new signing key (mode 0600; public key beside it as FILE.pub)
+          token inspect TOKEN|-               print a token's header and claims; exit 0 only if it verifies
+          user add NAME [--password-stdin] [--inactive] [--email E] [--first-name F] [--last-name L]
+                        [--staff] [--superuser]
+          user passwd NAME [--password-stdin]
+          user activate NAME | user deactivate NAME | user delete NAME | user list
+          flush-expired                       delete expired outstanding and blacklisted tokens
+          --version                           print the version
+
+        Exit status: 0 ok, 1 runtime or configuration failure, 64 usage error.
+        """
 }

@@ -33,7 +33,7 @@ public struct TokenPolicy: Sendable {
 
     var wwwAuthenticate: String { "\(authHeaderType) realm=\"api\"" }
 
-    var validation: JWTValidation {
+    public var validation: JWTValidation {
         var v = JWTValidation()
         v.leeway = leeway
         if let audience {

@@ -1,0 +1,93 @@
+import Passwords
+import Service
+import Store
+
+/// `authd user add|passwd|activate|deactivate|delete|list`: user administration on the store, safe while the
+/// daemon runs (SQLite WAL, busy timeout). Passwords come from a TTY prompt or `--password-stdin`, never argv.
+enum UserCommand {
+    static let usage = """
+        authd user add NAME [--password-stdin] [--inactive] [--email E] [--first-name F] [--last-name L] [--staff] [--superuser]
+               authd user passwd NAME [--password-stdin] | authd user activate|deactivate|delete NAME | authd user list
+        """
+
+    static func run(_ arguments: [String]) throws(CLIError) {
+        let scanner = try ArgumentScanner(
+            arguments, valued: CommandContext.valuedOptions.union(["--email", "--first-name", "--last-name"]),
+            flags: ["--password-stdin", "--inactive", "--staff", "--superuser"])
+        guard let action = scanner.positionals.first else { throw .usage("missing user command; usage: \(usage)") }
+        let context = CommandContext(scanner)
+        switch action {
+        case "add": try add(scanner, context)
+        case "passwd": try passwd(scanner, context)
+        case "activate", "deactivate":
+            let name = try scanner.positionals(2, usage: "authd user \(action) NAME")[1]
+            try withStore(context) { store throws(StoreError) in try store.setActive(username: name, action == "activate") }
+            print("user \(name) \(action)d")
+        case "delete":
+            let name = try scanner.positionals(2, usage: "authd user delete NAME")[1]
+            try withStore(context) { store throws(StoreError) in try store.deleteUser(username: name) }
+            print("user \(name) deleted")
+        case "list":
+            _ = try scanner.positionals(1, usage: "authd user list")
+            let users = try withStore(context) { store throws(StoreError) in try store.users() }
+            print(table(users))
+        default:
+            throw .usage("unknown user command \"\(action)\"; usage: \(usage)")
+        }
+    }
+
+    private static func add(_ scanner: ArgumentScanner, _ context: CommandContext) throws(CLIError) {
+        let name = try scanner.positionals(2, usage: "authd user add NAME [options]")[1]
+        guard !name.isEmpty, name.count <= 150 else { throw .usage("a username has 1 to 150 characters") }
+        let settings = try context.settings()
+        let password = try PasswordInput.read(fromStdin: scanner.flag("--password-stdin"), confirm: true)
+        let hash = ServiceComponents.makeHasher(settings.passwords).encode(password)
+        let new = NewUser(username: name, passwordHash: hash, isActive: !scanner.flag("--inactive"),
+                          isStaff: scanner.flag("--staff"), isSuperuser: scanner.flag("--superuser"),
+                          email: scanner.value("--email") ?? "", firstName: scanner.value("--first-name") ?? "",
+                          lastName: scanner.value("--last-name") ?? "")
+        let user = try withStore(context) { store throws(StoreError) in try store.addUser(new) }
+        print("user \(user.username) added with id \(user.id)\(user.isActive ? "" : " (inactive)")")
+    }
+
+    private static func passwd(_ scanner: ArgumentScanner, _ context: CommandContext) throws(CLIError) {
+        let name = try scanner.positionals(2, usage: "authd user passwd NAME [--password-stdin]")[1]
+        let settings = try context.settings()
+        // Fail before prompting when the user does not exist.
+        guard try withStore(context, { store throws(StoreError) in try store.user(username: name) }) != nil else {
+            throw .failure("no user named \(name)")
+        }
+        let password = try PasswordInput.read(fromStdin: scanner.flag("--password-stdin"), confirm: true)
+        let hash = ServiceComponents.makeHasher(settings.passwords).encode(password)
+        try withStore(context) { store throws(StoreError) in try store.setPassword(username: name, hash: hash) }
+        print("password of \(name) changed")
+    }
+
+    private static func withStore<T>(_ context: CommandContext,
+                                     _ body: (Store) throws(StoreError) -> T) throws(CLIError) -> T {
+        let store = try context.store()
+        defer { store.close() }
+        do {
+            return try body(store)
+        } catch {
+            throw .failure(error.message)
+        }
+    }
+
+    private static func table(_ users: [User]) -> String {
+        var rows = [["ID", "USERNAME", "ACTIVE", "STAFF", "SUPERUSER", "EMAIL", "LAST LOGIN"]]
+        for user in users {
+            rows.append([String(user.id), user.username, yes(user.isActive), yes(user.isStaff), yes(user.isSuperuser),
+                         user.email, user.lastLogin.map(Timestamp.iso8601) ?? "never"])
+        }
+        var widths = [Int](repeating: 0, count: rows[0].count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        return rows.map { row in
+            row.enumerated().map { i, cell in
+                i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+
+    private static func yes(_ flag: Bool) -> String { flag ? "yes" : "no" }
+}
