@@ -54,13 +54,8 @@ extension SimpleJWTSettings {
         claimName("SLIDING_TOKEN_REFRESH_EXP_CLAIM", into: &settings.slidingTokenRefreshExpClaim)
         claimName("REVOKE_TOKEN_CLAIM", into: &settings.revokeTokenClaim)
 
-        var algorithmKnown = true
-        if let field = fields["ALGORITHM"] {
-            if let algorithm = decodeAlgorithm(field, decoder: decoder) {
-                settings.algorithm = algorithm
-            } else {
-                algorithmKnown = false
-            }
+        if let field = fields["ALGORITHM"], let algorithm = decodeAlgorithm(field, decoder: decoder) {
+            settings.algorithm = algorithm
         }
         if let field = fields["USER_ID_FIELD"], let name = decoder.choice(field, UserIDField.all.map(\.name)) {
             settings.userIDField = UserIDField.all.first { $0.name == name } ?? .id
@@ -92,9 +87,8 @@ extension SimpleJWTSettings {
         }
 
         checkClaimNames(fields, settings, decoder: decoder)
-        if algorithmKnown {
-            decodeKeys(fields, section: section, into: &settings, decoder: decoder)
-        }
+        // Keys are checked even when ALGORITHM is wrong (with the default), so their problems show in the same pass.
+        decodeKeys(fields, section: section, into: &settings, decoder: decoder)
         if let field = fields["REFRESH_TOKEN_LIFETIME"], settings.refreshTokenLifetime < settings.accessTokenLifetime {
             decoder.warn(field, "refresh tokens (\(settings.refreshTokenLifetime)) expire before access tokens (\(settings.accessTokenLifetime))")
         }
