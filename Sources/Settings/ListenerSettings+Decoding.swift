@@ -4,9 +4,9 @@ extension ListenerSettings {
     static let knownKeys = ["tcp", "unix", "systemd", "mode", "group", "delivery", "prefix"]
     static let tcpExample = "HOST:PORT such as \"127.0.0.1:8000\" or \"[::1]:8000\""
 
-    /// Decodes `listen:` (nil when absent: the default loopback listener).
+    /// Decodes `listen:`; absent or null means the default loopback listener, like any empty section.
     static func decodeList(_ field: Field?, decoder: SettingsDecoder) -> [ListenerSettings] {
-        guard let field else { return [.default] }
+        guard let field, !field.value.isNull else { return [.default] }
         guard let items = field.value.sequence else {
             decoder.wrongType(field, expected: "a list of listeners such as \"- tcp: 127.0.0.1:8000\"")
             return []

@@ -34,7 +34,11 @@ public enum SettingsLoader {
 
     static func parse(bytes: [UInt8], file: String, options: Options) -> Result<AuthdSettings, SettingsErrors> {
         let (root, yamlErrors) = YAMLReader.read(bytes, file: file)
-        if yamlErrors.contains(where: { $0.code == .syntax }) { return .failure(SettingsErrors(yamlErrors)) }
+        // Without a tree (syntax error, or reading stopped at a runaway alias or nesting) decoding would only
+        // add noise such as "no signing key".
+        if yamlErrors.contains(where: { $0.code == .syntax }) || (root == nil && !yamlErrors.isEmpty) {
+            return .failure(SettingsErrors(yamlErrors))
+        }
         let decoder = SettingsDecoder(file: file, options: options)
         var settings = AuthdSettings.decode(root, decoder: decoder)
         let errors = sorted(yamlErrors + decoder.errors)

@@ -131,15 +131,23 @@ final class ValidFixtureTests: SettingsTestCase {
         let settings = try parse("""
             SIMPLE_JWT:
               SIGNING_KEY_FILE: \(tmp.path)/hs.key
+            listen:
             store:
             passwords: {}
             security:
             logging:
             claims:
             """)
+        XCTAssertEqual(settings.listen, [.default])
         XCTAssertEqual(settings.store.sqlitePath, "/var/lib/authd/authd.sqlite3")
         XCTAssertEqual(settings.logging.level, .info)
         XCTAssertTrue(settings.claims.isEmpty)
+    }
+
+    func testEmptyListenerListIsAnError() {
+        assertMessages(errors("SIMPLE_JWT: {SIGNING_KEY_FILE: \(tmp.path)/hs.key}\nlisten: []\n"), [
+            #"authd.yaml:2:1: listen: expected at least one listener, such as "- tcp: 127.0.0.1:8000""#,
+        ])
     }
 
     func testAudienceStringStaysAString() throws {
