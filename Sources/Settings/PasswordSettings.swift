@@ -1,0 +1,60 @@
+import Glibc
+
+/// The `passwords:` section: the Django hasher used for new hashes and the worker pool that runs it.
+/// Stored hashes of every supported hasher verify regardless of `hasher`.
+public struct PasswordSettings: Sendable, Hashable {
+    public var hasher: PasswordHasherName = .pbkdf2SHA256
+    /// PBKDF2 rounds; Django 6.1's default for pbkdf2_sha256.
+    public var iterations = 1_500_000
+    /// scrypt N (a power of two), r and p: Django's ScryptPasswordHasher defaults.
+    public var workFactor = 1 << 14
+    public var blockSize = 8
+    public var parallelism = 5
+    /// Hashing threads; defaults to the number of online CPUs.
+    public var workers: Int
+    /// Hash jobs allowed to wait for a worker before requests get 503.
+    public var queue = 64
+
+    public init() {
+        workers = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    }
+
+    static let pbkdf2Keys = ["iterations"]
+    static let scryptKeys = ["work_factor", "block_size", "parallelism"]
+
+    static func decode(_ section: Field?, decoder: SettingsDecoder) -> PasswordSettings {
+        var settings = PasswordSettings()
+        guard let section,
+              let fields = decoder.fields(of: section.value, errorMark: section.mark, path: "passwords",
+                                          known: ["hasher", "workers", "queue"] + pbkdf2Keys + scryptKeys)
+        else { return settings }
+        if let field = fields["hasher"], let name = decoder.choice(field, PasswordHasherName.all.map(\.name)) {
+            settings.hasher = PasswordHasherName.all.first { $0.name == name } ?? .pbkdf2SHA256
+        }
+        // Options of the other hasher family would be silently ignored: say so instead.
+        let misplaced = settings.hasher == .scrypt ? pbkdf2Keys : scryptKeys
+        for name in misplaced {
+            if let field = fields[name] {
+                decoder.error(.invalidValue, field, "\(name) does not apply to the \(settings.hasher) hasher; remove it")
+            }
+        }
+        if settings.hasher != .scrypt, let field = fields["iterations"],
+           let value = decoder.integer(field, in: 1...100_000_000) {
+            settings.iterations = value
+        }
+        if settings.hasher == .scrypt {
+            if let field = fields["work_factor"], let value = decoder.integer(field, in: 2...(1 << 20)) {
+                if value & (value - 1) == 0 {
+                    settings.workFactor = value
+                } else {
+                    decoder.error(.invalidValue, field, "\(value) is not a power of two; use 16384 (2^14) or another power of two")
+                }
+            }
+            if let field = fields["block_size"], let value = decoder.integer(field, in: 1...64) { settings.blockSize = value }
+            if let field = fields["parallelism"], let value = decoder.integer(field, in: 1...64) { settings.parallelism = value }
+        }
+        if let field = fields["workers"], let value = decoder.integer(field, in: 1...1024) { settings.workers = value }
+        if let field = fields["queue"], let value = decoder.integer(field, in: 0...1_000_000) { settings.queue = value }
+        return settings
+    }
+}

@@ -1,1 +1,0 @@
-// Module Settings: see README.md (Architecture).
