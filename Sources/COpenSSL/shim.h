@@ -28,4 +28,7 @@ static inline int authd_EVP_PKEY_CTX_set_ec_paramgen_curve_nid(EVP_PKEY_CTX *ctx
 static inline int authd_RSA_PKCS1_PSS_PADDING(void) { return RSA_PKCS1_PSS_PADDING; }
 static inline int authd_RSA_PKCS1_PADDING(void) { return RSA_PKCS1_PADDING; }
 static inline int authd_RSA_PSS_SALTLEN_DIGEST(void) { return RSA_PSS_SALTLEN_DIGEST; }
+// Selections for OSSL_DECODER (composite macros Swift cannot import).
+static inline int authd_EVP_PKEY_KEYPAIR(void) { return EVP_PKEY_KEYPAIR; }
+static inline int authd_EVP_PKEY_PUBLIC_KEY(void) { return EVP_PKEY_PUBLIC_KEY; }
 #endif

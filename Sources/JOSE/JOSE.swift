@@ -1,1 +1,0 @@
-// Module JOSE: see README.md (Architecture).
