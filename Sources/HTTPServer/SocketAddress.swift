@@ -84,9 +84,17 @@ enum SocketAddress {
         }
     }
 
-    private static func ntop<Address: BitwiseCopyable>(_ family: Int32, _ address: inout Address) -> String {
+    private static func ntop(_ family: Int32, _ address: inout in_addr) -> String {
+        withUnsafeBytes(of: &address) { ntop(family, Array($0)) }
+    }
+
+    private static func ntop(_ family: Int32, _ address: inout in6_addr) -> String {
+        withUnsafeBytes(of: &address) { ntop(family, Array($0)) }
+    }
+
+    private static func ntop(_ family: Int32, _ address: [UInt8]) -> String {
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        guard inet_ntop(family, &address, &buffer, socklen_t(buffer.count)) != nil else { return "unknown" }
+        guard inet_ntop(family, address, &buffer, socklen_t(buffer.count)) != nil else { return "unknown" }
         return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 }
