@@ -25,6 +25,7 @@ final class EventLoop: @unchecked Sendable {
     let responder: any HTTPResponder
     let listeners: [Listener]
     let connectionCount: ConnectionCounter
+    let listenerRelease: ListenerRelease
 
     let epoll: FileDescriptor
     let wakeup: FileDescriptor
@@ -44,11 +45,12 @@ final class EventLoop: @unchecked Sendable {
     let sweepInterval: UInt64
 
     init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, listeners: [Listener],
-         connectionCount: ConnectionCounter) throws(HTTPServerError) {
+         connectionCount: ConnectionCounter, listenerRelease: ListenerRelease) throws(HTTPServerError) {
         self.configuration = configuration
         self.responder = responder
         self.listeners = listeners
         self.connectionCount = connectionCount
+        self.listenerRelease = listenerRelease
         idleTimeout = MonotonicClock.nanoseconds(configuration.idleTimeout)
         requestTimeout = MonotonicClock.nanoseconds(configuration.requestTimeout)
         // Timeouts are checked by a periodic sweep; a quarter of the shortest one keeps them within 25 %.
@@ -150,9 +152,8 @@ final class EventLoop: @unchecked Sendable {
     private func beginShutdown() {
         guard !stopping else { return }
         stopping = true
-        for listener in listeners where !acceptPaused {
-            _ = try? SystemCall.value("epoll_ctl(DEL)") { Int(epoll_ctl(epoll.raw, EPOLL_CTL_DEL, listener.socket.raw, nil)) }
-        }
+        pauseAccepting()
+        listenerRelease.loopReleased()
         for case let connection? in connections {
             if connection.isIdle { close(connection) } else { drive(connection) }
         }

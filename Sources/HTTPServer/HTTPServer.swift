@@ -22,7 +22,8 @@ public final class HTTPServer: Sendable {
         var started = false
         var stopRequested = false
         var loops: [EventLoop] = []
-        var listeners: [Listener] = []
+        var addresses: [String] = []
+        var release: ListenerRelease?
         var runningLoops = 0
     }
 
@@ -48,21 +49,25 @@ public final class HTTPServer: Sendable {
         }
         var listeners: [Listener] = []
         var loops: [EventLoop] = []
+        let release: ListenerRelease
         do {
             for spec in specs { listeners.append(try Listener.open(spec)) }
             let counter = ConnectionCounter()
+            release = ListenerRelease(listeners: listeners, loops: configuration.eventLoops)
             for _ in 0..<configuration.eventLoops {
                 loops.append(try EventLoop(configuration: configuration, responder: responder, listeners: listeners,
-                                           connectionCount: counter))
+                                           connectionCount: counter, listenerRelease: release))
             }
         } catch {
             for listener in listeners { listener.close() }
             state.withLock { $0.started = false }
             throw error
         }
+        let addresses = listeners.map(\.address)
         let stopRequested = state.withLock { state in
             state.loops = loops
-            state.listeners = listeners
+            state.addresses = addresses
+            state.release = release
             state.runningLoops = loops.count
             return state.stopRequested
         }
@@ -84,7 +89,7 @@ public final class HTTPServer: Sendable {
 
     /// Where the server listens, in the order given: "127.0.0.1:43817", "[::1]:8000", "unix:/run/authd/authd.sock".
     public var boundAddresses: [String] {
-        state.withLock { $0.listeners.map(\.address) }
+        state.withLock { $0.addresses }
     }
 
     /// Thread-safe and idempotent: stop accepting, finish requests already received, close, then release
@@ -105,12 +110,12 @@ public final class HTTPServer: Sendable {
     }
 
     private func loopExited() {
-        let listeners: [Listener]? = state.withLock { state in
+        let (last, release) = state.withLock { state in
             state.runningLoops -= 1
-            return state.runningLoops == 0 ? state.listeners : nil
+            return (state.runningLoops == 0, state.release)
         }
-        guard let listeners else { return }
-        for listener in listeners { listener.close() }
+        guard last else { return }
+        release?.closeAll()
         stopped.signal()
     }
 }

@@ -1,8 +1,9 @@
 import Glibc
+import Synchronization
 
 /// One bound, listening socket. Every event loop accepts from it (registered with EPOLLEXCLUSIVE, so one loop
-/// wakes per connection); the server closes it once, after all loops have stopped. That ordering is why the
-/// shared, read-only use from several threads is safe.
+/// wakes per connection); it is closed once, after every loop has removed it from its epoll set for good
+/// (`ListenerRelease`). That ordering is why the shared, read-only use from several threads is safe.
 final class Listener: @unchecked Sendable {
     enum Family { case tcp, unix }
 
@@ -13,6 +14,7 @@ final class Listener: @unchecked Sendable {
     let address: String
     /// Set only for sockets this server created on a path, so only those are unlinked.
     private let ownedPath: UnixSocketPath?
+    private let closed = Atomic<Bool>(false)
 
     init(socket: FileDescriptor, family: Family, tag: Int, address: String, ownedPath: UnixSocketPath?) {
         self.socket = socket
@@ -31,8 +33,10 @@ final class Listener: @unchecked Sendable {
         }
     }
 
-    /// Closes the socket and removes the socket file, if it is still the one this server created.
+    /// Closes the socket and removes the socket file, if it is still the one this server created. Only the
+    /// first call acts; callers guarantee no loop uses the socket any more.
     func close() {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         socket.close()
         ownedPath?.removeIfStillOurs()
     }
