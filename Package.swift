@@ -14,6 +14,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .systemLibrary(name: "CYAML", path: "Sources/CYAML"),
+        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
 
         .target(name: "JSON"),
         .target(name: "JOSE", dependencies: ["COpenSSL", "JSON"]),
@@ -21,7 +22,7 @@ let package = Package(
         .target(name: "Plugins", dependencies: ["Settings", "JSON"]),
         .target(name: "Store", dependencies: ["CSQLite"]),
         .target(name: "Passwords", dependencies: ["COpenSSL"]),
-        .target(name: "HTTPServer"),
+        .target(name: "HTTPServer", dependencies: ["CEpoll"]),
         .target(name: "Service", dependencies: [
             "COpenSSL", "JSON", "JOSE", "Settings", "Plugins", "Store", "Passwords", "HTTPServer",
         ]),

@@ -1,0 +1,324 @@
+import CEpoll
+import Glibc
+
+/// Connection handling of an event loop: accept, read, parse, answer in order, write, close.
+extension EventLoop {
+    private static let overloadResponse: [UInt8] = {
+        var bytes: [UInt8] = []
+        ResponseSerializer.append(.error(503, "Too many connections; try again later."), isHead: false, closes: true,
+                                  isHTTP10: false, date: [], to: &bytes)
+        return bytes
+    }()
+
+    // MARK: Accept
+
+    func accept(from listener: Listener) {
+        guard !stopping else { return }
+        // A bounded batch per wake-up keeps one busy listener from starving the loop's connections.
+        for _ in 0..<64 {
+            var storage = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let flags = Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+            let result: IOResult
+            do throws(HTTPServerError) {
+                result = try SystemCall.run("accept4") {
+                    withUnsafeMutablePointer(to: &storage) {
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Int(accept4(listener.socket.raw, $0, &length, flags)) }
+                    }
+                }
+            } catch {
+                switch error.errno {
+                case ECONNABORTED, EPROTO, EPERM, ENETDOWN, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH, ENETUNREACH:
+                    continue  // that one client is gone; others may be waiting
+                case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                    // Level-triggered epoll would spin on a listener we cannot accept from; retry at the next sweep.
+                    pauseAccepting()
+                    return
+                default:
+                    return
+                }
+            }
+            guard case let .value(fd) = result else { return }
+            let socket = FileDescriptor(Int32(fd))
+            if connectionCount.value.add(1, ordering: .relaxed).newValue > configuration.maxConnections {
+                connectionCount.value.subtract(1, ordering: .relaxed)
+                // Best effort: the client has usually not sent anything yet, so it reads this before our close.
+                _ = Self.overloadResponse.withUnsafeBytes { write(socket.raw, $0.baseAddress, $0.count) }
+                socket.close()
+                continue
+            }
+            adopt(socket, from: listener, peer: &storage)
+        }
+    }
+
+    private func adopt(_ socket: FileDescriptor, from listener: Listener, peer storage: inout sockaddr_storage) {
+        let fd = socket.raw
+        if listener.family == .tcp {
+            var on: Int32 = 1
+            // Responses are written whole; Nagle would only delay them.
+            _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+        }
+        do {
+            try register(fd, events: EPOLLIN.rawValue, token: UInt64(fd))
+        } catch {
+            connectionCount.value.subtract(1, ordering: .relaxed)
+            return  // `socket` closes the descriptor as it goes out of scope
+        }
+        generation &+= 1
+        let id = (generation << 32) | UInt64(UInt32(fd))
+        let peer = listener.family == .unix ? "unix" : SocketAddress.ipText(&storage)
+        let parser = HTTPRequestParser(maxHeaderBytes: configuration.maxHeaderBytes, maxBodyBytes: configuration.maxBodyBytes,
+                                       listenerTag: listener.tag, peer: peer)
+        let connection = Connection(socket: socket, id: id, isTCP: listener.family == .tcp, parser: parser,
+                                    now: now, events: EPOLLIN.rawValue)
+        if connections.count <= Int(fd) {
+            connections.append(contentsOf: repeatElement(nil, count: Int(fd) + 1 - connections.count))
+        }
+        connections[Int(fd)] = connection
+        openConnections += 1
+    }
+
+    // MARK: Events
+
+    func connectionEvent(_ connection: Connection, events: UInt32) {
+        let failed = events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0
+        if events & EPOLLIN.rawValue != 0 {
+            readable(connection)
+        } else if failed {
+            close(connection)  // reset or fully closed while we were not reading: nothing more can be sent
+            return
+        }
+        if events & EPOLLOUT.rawValue != 0, connection.socket.isOpen {
+            drive(connection)
+        }
+    }
+
+    private func readable(_ connection: Connection) {
+        let result: IOResult
+        do {
+            result = try SystemCall.run("read") { read(connection.socket.raw, readBuffer.baseAddress, readBuffer.count) }
+        } catch {
+            close(connection)
+            return
+        }
+        guard case let .value(count) = result else { return }
+        if connection.isLingering {
+            if count == 0 { close(connection) }
+            return
+        }
+        if count == 0 {
+            // The client finished sending; answer what it already asked, then close.
+            connection.peerClosed = true
+            connection.acceptsRequests = false
+            connection.stash = []
+            connection.requestStart = 0
+            drive(connection)
+            return
+        }
+        connection.lastActivity = now
+        feed(connection, UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
+        drive(connection)
+    }
+
+    /// Parses as many requests as the pipeline allows; the rest waits in `stash`.
+    private func feed(_ connection: Connection, _ bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < bytes.count && connection.acceptsRequests {
+            if connection.slots.count >= configuration.maxPipelinedRequests {
+                connection.stash.append(contentsOf: bytes[offset...])
+                break
+            }
+            let (consumed, event) = connection.parser.parse(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+            offset += consumed
+            switch event {
+            case .needMore:
+                if consumed == 0 { return }
+            case .expectContinue:
+                appendSlot(to: connection, content: .interimContinue, closes: false, isHead: false, isHTTP10: false)
+            case let .request(request, keepAlive):
+                connection.requestStart = 0
+                dispatch(request, keepAlive: keepAlive, on: connection)
+            case let .failure(failure):
+                connection.requestStart = 0
+                refuse(connection, failure)
+            }
+        }
+        if connection.parser.isMidRequest && connection.acceptsRequests {
+            if connection.requestStart == 0 { connection.requestStart = now }
+        } else {
+            connection.requestStart = 0
+        }
+    }
+
+    /// Queues a server-generated error as the connection's last answer.
+    func refuse(_ connection: Connection, _ failure: ParseFailure) {
+        connection.acceptsRequests = false
+        connection.stash = []
+        connection.requestStart = 0
+        appendSlot(to: connection, content: .ready(.error(failure.status, failure.detail)), closes: true,
+                   isHead: false, isHTTP10: false)
+    }
+
+    @discardableResult
+    private func appendSlot(to connection: Connection, content: Connection.Slot.Content, closes: Bool, isHead: Bool,
+                            isHTTP10: Bool) -> UInt64 {
+        let sequence = connection.nextSequence
+        connection.nextSequence += 1
+        connection.slots.append(Connection.Slot(sequence: sequence, content: content, closes: closes, isHead: isHead,
+                                                isHTTP10: isHTTP10))
+        return sequence
+    }
+
+    /// Hands a complete request to the responder; its answer (now or later) fills the request's slot.
+    private func dispatch(_ request: HTTPRequest, keepAlive: Bool, on connection: Connection) {
+        if !keepAlive { connection.acceptsRequests = false }
+        let sequence = appendSlot(to: connection, content: .waiting, closes: !keepAlive, isHead: request.method == "HEAD",
+                                  isHTTP10: request.version == .http1_0)
+        let id = connection.id
+        let deferred = DeferredResponse { [self] response in
+            post(.deliver(connection: id, sequence: sequence, response: response))
+        }
+        if let response = responder.respond(to: request, deferred: deferred) {
+            deferred.markAnsweredDirectly()
+            fill(connection, sequence: sequence, with: response)
+        }
+    }
+
+    func fill(_ connection: Connection, sequence: UInt64, with response: HTTPResponse) {
+        guard let index = connection.slots.firstIndex(where: { $0.sequence == sequence }),
+              case .waiting = connection.slots[index].content else { return }
+        connection.slots[index].content = .ready(response)
+        if ResponseSerializer.asksToClose(response) { connection.slots[index].closes = true }
+    }
+
+    // MARK: Answering
+
+    /// Moves every answer that is next in line into the output, writes, then decides what to wait for.
+    func drive(_ connection: Connection) {
+        guard connection.socket.isOpen else { return }
+        var progressed = true
+        while progressed {
+            progressed = false
+            while let slot = connection.slots.first, slot.isReady, !connection.closeWhenFlushed {
+                connection.slots.removeFirst()
+                serialize(slot, on: connection)
+            }
+            if !connection.stash.isEmpty, connection.acceptsRequests, !connection.closeWhenFlushed,
+               connection.slots.count < configuration.maxPipelinedRequests {
+                let pending = connection.stash
+                connection.stash = []
+                pending.withUnsafeBytes { feed(connection, $0) }
+                progressed = true
+            }
+        }
+        guard flush(connection) else { return }
+        if connection.pendingOutput == 0 {
+            if connection.closeWhenFlushed {
+                startLingering(connection)
+                return
+            }
+            if connection.peerClosed && connection.slots.isEmpty {
+                close(connection)
+                return
+            }
+            if stopping && connection.isIdle {
+                close(connection)
+                return
+            }
+        }
+        updateInterest(connection)
+    }
+
+    private func serialize(_ slot: Connection.Slot, on connection: Connection) {
+        switch slot.content {
+        case .waiting:
+            return
+        case .interimContinue:
+            connection.output.append(contentsOf: ResponseSerializer.continueLine)
+        case let .ready(response):
+            // While stopping, the last answer a connection owes tells the client the connection ends here.
+            let lastWhileStopping = stopping && connection.slots.isEmpty && connection.stash.isEmpty
+                && !connection.parser.isMidRequest
+            let closes = slot.closes || lastWhileStopping || connection.peerClosed && connection.slots.isEmpty
+            ResponseSerializer.append(response, isHead: slot.isHead, closes: closes, isHTTP10: slot.isHTTP10,
+                                      date: date.current(), to: &connection.output)
+            if closes {
+                connection.closeWhenFlushed = true
+                connection.acceptsRequests = false
+                connection.slots = []
+                connection.stash = []
+            }
+        }
+    }
+
+    /// Writes pending output until done or EAGAIN. Returns false if the connection was closed.
+    private func flush(_ connection: Connection) -> Bool {
+        while connection.pendingOutput > 0 {
+            let result: IOResult
+            do {
+                result = try SystemCall.run("write") {
+                    connection.output.withUnsafeBytes { bytes in
+                        write(connection.socket.raw, bytes.baseAddress! + connection.outputOffset, connection.pendingOutput)
+                    }
+                }
+            } catch {
+                close(connection)
+                return false
+            }
+            guard case let .value(written) = result else { break }
+            connection.outputOffset += written
+            connection.lastActivity = now
+        }
+        if connection.pendingOutput == 0 && !connection.output.isEmpty {
+            // Release the buffer: idle connections must not keep response-sized allocations.
+            connection.output = []
+            connection.outputOffset = 0
+        }
+        return true
+    }
+
+    /// Shut down our side, then read and discard until the client closes or the linger time ends.
+    private func startLingering(_ connection: Connection) {
+        guard Glibc.shutdown(connection.socket.raw, Int32(SHUT_WR)) == 0 else {
+            close(connection)
+            return
+        }
+        connection.lingerDeadline = now + Self.lingerNanoseconds
+        connection.slots = []
+        connection.stash = []
+        updateInterest(connection)
+    }
+
+    private func updateInterest(_ connection: Connection) {
+        var events: UInt32 = 0
+        if connection.isLingering {
+            events = EPOLLIN.rawValue
+        } else {
+            let wantsInput = !connection.peerClosed && connection.acceptsRequests && connection.stash.isEmpty
+                && connection.slots.count < configuration.maxPipelinedRequests
+                && connection.pendingOutput < Self.maxPendingOutput
+            if wantsInput { events |= EPOLLIN.rawValue }
+            if connection.pendingOutput > 0 { events |= EPOLLOUT.rawValue }
+        }
+        guard events != connection.registeredEvents else { return }
+        var event = epoll_event()
+        event.events = events
+        event.data.u64 = UInt64(connection.socket.raw)
+        do {
+            _ = try SystemCall.value("epoll_ctl(MOD)") { Int(epoll_ctl(epoll.raw, EPOLL_CTL_MOD, connection.socket.raw, &event)) }
+            connection.registeredEvents = events
+        } catch {
+            close(connection)
+        }
+    }
+
+    /// The one place a connection ends: its descriptor closes (leaving epoll with it) and the counts drop.
+    func close(_ connection: Connection) {
+        let fd = Int(connection.socket.raw)
+        guard fd >= 0 else { return }
+        if fd < connections.count, connections[fd] === connection { connections[fd] = nil }
+        connection.socket.close()
+        openConnections -= 1
+        connectionCount.value.subtract(1, ordering: .relaxed)
+    }
+}

@@ -1,0 +1,20 @@
+import Glibc
+
+/// The single owner of a file descriptor: it is closed exactly once, by `close()` or at the latest in `deinit`.
+final class FileDescriptor {
+    private(set) var raw: Int32
+
+    init(_ raw: Int32) { self.raw = raw }
+
+    var isOpen: Bool { raw >= 0 }
+
+    func close() {
+        guard raw >= 0 else { return }
+        // close() is not retried on EINTR: Linux releases the descriptor even then, and a retry could close
+        // a descriptor another thread has just been given.
+        _ = Glibc.close(raw)
+        raw = -1
+    }
+
+    deinit { close() }
+}

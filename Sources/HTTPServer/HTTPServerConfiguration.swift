@@ -1,0 +1,46 @@
+import Glibc
+
+/// Limits and timeouts of the server. Every field has a default; set only what you need.
+public struct HTTPServerConfiguration: Sendable {
+    /// Largest request line plus header section (and, separately, chunked trailer section); larger → 431.
+    public var maxHeaderBytes: Int = 16384
+    /// Largest request body (decoded, for chunked bodies); larger → 413, decided from Content-Length before reading.
+    public var maxBodyBytes: Int = 65536
+    /// Open client connections across all loops. Connections beyond it are accepted, answered 503 and closed.
+    public var maxConnections: Int = 10000
+    /// Seconds a keep-alive connection may sit idle between requests before it is closed silently.
+    public var idleTimeout: Double = 60
+    /// Seconds from the first byte of a request until it must be complete; past it → 408 and close.
+    public var requestTimeout: Double = 10
+    /// Event-loop threads, each with its own epoll instance. Defaults to the number of online CPUs.
+    public var eventLoops: Int = HTTPServerConfiguration.onlineCPUs
+    /// Requests one connection may have waiting for answers before the server stops reading from it.
+    public var maxPipelinedRequests: Int = 32
+
+    public init() {}
+
+    public init(maxHeaderBytes: Int = 16384, maxBodyBytes: Int = 65536, maxConnections: Int = 10000,
+                idleTimeout: Double = 60, requestTimeout: Double = 10,
+                eventLoops: Int = HTTPServerConfiguration.onlineCPUs) {
+        self.maxHeaderBytes = maxHeaderBytes
+        self.maxBodyBytes = maxBodyBytes
+        self.maxConnections = maxConnections
+        self.idleTimeout = idleTimeout
+        self.requestTimeout = requestTimeout
+        self.eventLoops = eventLoops
+    }
+
+    public static var onlineCPUs: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+
+    /// A flat list of checks, each with a message that says what to change.
+    func validate() throws(HTTPServerError) {
+        func fail(_ message: String) -> HTTPServerError { HTTPServerError(.invalidConfiguration, message) }
+        if maxHeaderBytes < 64 { throw fail("maxHeaderBytes is \(maxHeaderBytes); use at least 64") }
+        if maxBodyBytes < 0 { throw fail("maxBodyBytes is \(maxBodyBytes); use 0 or more") }
+        if maxConnections < 1 { throw fail("maxConnections is \(maxConnections); use at least 1") }
+        if !(idleTimeout > 0) || !idleTimeout.isFinite { throw fail("idleTimeout must be a positive number of seconds") }
+        if !(requestTimeout > 0) || !requestTimeout.isFinite { throw fail("requestTimeout must be a positive number of seconds") }
+        if eventLoops < 1 || eventLoops > 256 { throw fail("eventLoops is \(eventLoops); use 1 to 256") }
+        if maxPipelinedRequests < 1 { throw fail("maxPipelinedRequests is \(maxPipelinedRequests); use at least 1") }
+    }
+}

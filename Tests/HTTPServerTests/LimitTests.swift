@@ -1,0 +1,122 @@
+import Glibc
+import HTTPServer
+import XCTest
+
+final class LimitTests: ServerTestCase {
+    func testHeaderSectionOverLimitIs431() throws {
+        let port = try startTCP(Self.configuration { $0.maxHeaderBytes = 1024 })
+        let big = String(repeating: "a", count: 2000)
+        let response = try refusal("GET / HTTP/1.1\r\nHost: t\r\nX-Big: \(big)\r\n\r\n", port: port)
+        XCTAssertEqual(response.status, 431)
+    }
+
+    func testHeaderSectionJustUnderLimitIsServed() throws {
+        let port = try startTCP(Self.configuration { $0.maxHeaderBytes = 1024 })
+        let client = try TestClient(port: port)
+        let prefix = "GET / HTTP/1.1\r\nHost: t\r\nX-Pad: "
+        let padding = String(repeating: "p", count: 1024 - prefix.utf8.count - 4)
+        try client.send(prefix + padding + "\r\n\r\n")
+        XCTAssertEqual(try XCTUnwrap(try client.readResponse()).status, 200)
+    }
+
+    func testBodyOverLimitIs413BeforeTheBodyIsSent() throws {
+        let port = try startTCP(Self.configuration { $0.maxBodyBytes = 100 })
+        // Only the head is sent: the answer must not wait for the announced body.
+        let response = try refusal("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 101\r\n\r\n", port: port)
+        XCTAssertEqual(response.status, 413)
+    }
+
+    func testOversizedBodyBeingSentStillGetsTheAnswer() throws {
+        let port = try startTCP(Self.configuration { $0.maxBodyBytes = 100 })
+        let client = try TestClient(port: port)
+        try client.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 200000\r\n\r\n" + String(repeating: "x", count: 200000))
+        XCTAssertEqual(try XCTUnwrap(try client.readResponse()).status, 413)
+    }
+
+    func testChunkedBodyOverLimitIs413() throws {
+        let port = try startTCP(Self.configuration { $0.maxBodyBytes = 10 })
+        let response = try refusal("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n12345678\r\n8\r\n12345678\r\n0\r\n\r\n",
+                                   port: port)
+        XCTAssertEqual(response.status, 413)
+    }
+
+    func testIncompleteRequestPastRequestTimeoutIs408() throws {
+        let port = try startTCP(Self.configuration { $0.requestTimeout = 0.2 })
+        let client = try TestClient(port: port)
+        try client.send("GET / HTTP/1.1\r\nHost: t\r\n")
+        let response = try XCTUnwrap(try client.readResponse())
+        XCTAssertEqual(response.status, 408)
+        XCTAssertEqual(response.header("Content-Type"), "application/json")
+        XCTAssertTrue(try client.waitForClose())
+    }
+
+    func testIncompleteBodyPastRequestTimeoutIs408() throws {
+        let port = try startTCP(Self.configuration { $0.requestTimeout = 0.2 })
+        let client = try TestClient(port: port)
+        try client.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc")
+        XCTAssertEqual(try XCTUnwrap(try client.readResponse()).status, 408)
+    }
+
+    func testIdleKeepAliveConnectionIsClosedSilently() throws {
+        let port = try startTCP(Self.configuration { $0.idleTimeout = 0.2 })
+        let client = try TestClient(port: port)
+        try client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        XCTAssertEqual(try XCTUnwrap(try client.readResponse()).status, 200)
+        XCTAssertTrue(try client.waitForClose(), "idle connection got bytes instead of a silent close")
+    }
+
+    func testConnectionsBeyondTheLimitGet503() throws {
+        let port = try startTCP(Self.configuration { $0.maxConnections = 2 })
+        let first = try TestClient(port: port)
+        let second = try TestClient(port: port)
+        for client in [first, second] {
+            try client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            XCTAssertEqual(try XCTUnwrap(try client.readResponse()).status, 200)
+        }
+        let third = try TestClient(port: port)
+        let refused = try XCTUnwrap(try third.readResponse())
+        XCTAssertEqual(refused.status, 503)
+        XCTAssertEqual(refused.header("Content-Type"), "application/json")
+        XCTAssertTrue(try third.waitForClose())
+
+        // Once a slot frees up, new connections are served again.
+        first.finishSending()
+        XCTAssertTrue(try first.waitForClose())
+        var served = false
+        for _ in 0..<50 where !served {
+            let next = try TestClient(port: port)
+            try next.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            served = try next.readResponse()?.status == 200
+            if !served { usleep(20_000) }
+        }
+        XCTAssertTrue(served)
+    }
+
+    /// 5,000 idle keep-alive connections must cost well under 100 MB in total.
+    func testManyIdleConnectionsStaySmall() throws {
+        let port = try startTCP(Self.configuration { $0.maxConnections = 6000 })
+        let before = residentBytes()
+        var clients: [TestClient] = []
+        for _ in 0..<5000 {
+            let client = try TestClient(port: port)
+            try client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            clients.append(client)
+        }
+        for client in clients {
+            XCTAssertEqual(try client.readResponse()?.status, 200)
+        }
+        let growth = residentBytes() - before
+        // Includes the test's own 5,000 clients; the server side alone is a fraction of this.
+        XCTAssertLessThan(growth, 50 << 20, "RSS grew by \(growth >> 20) MB")
+    }
+
+    private func residentBytes() -> Int {
+        guard let file = fopen("/proc/self/statm", "r") else { return 0 }
+        defer { fclose(file) }
+        var size = 0, resident = 0
+        guard withUnsafeMutablePointer(to: &size, { s in withUnsafeMutablePointer(to: &resident) { r in
+            withVaList([s, r]) { vfscanf(file, "%ld %ld", $0) }
+        } }) == 2 else { return 0 }
+        return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
