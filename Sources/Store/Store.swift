@@ -46,9 +46,4 @@ extension Store {
     static func requireFinite(_ value: Double?, _ name: String) throws(StoreError) {
         if let value { try requireFinite(value, name) }
     }
-
-    /// Turns a blocking body into the completion form's result.
-    static func result<T>(_ body: () throws(StoreError) -> T) -> Result<T, StoreError> {
-        do throws(StoreError) { return .success(try body()) } catch { return .failure(error) }
-    }
 }

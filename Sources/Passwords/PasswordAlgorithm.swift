@@ -1,0 +1,1 @@
+// Module Passwords: Django-format password hashing.
