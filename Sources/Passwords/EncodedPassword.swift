@@ -12,12 +12,15 @@ struct EncodedPassword: Sendable, Equatable {
     let salt: String
     let parameters: Parameters
 
-    /// Django's "unusable password" marker (`set_unusable_password`): such a hash never verifies.
-    static let unusablePrefix = "!"
+    // A hash starting with "!" is Django's unusable password (`set_unusable_password`): it never verifies.
 
     init?(_ encoded: String) {
-        guard !encoded.hasPrefix(EncodedPassword.unusablePrefix) else { return nil }
-        let parts = encoded.split(separator: "$", omittingEmptySubsequences: false).map(String.init)
+        // Work on UTF-8 bytes, as Python's str.split does on code points: a "$" followed by a combining
+        // mark is one Swift Character but still a separator for Django.
+        let bytes = Array(encoded.utf8)
+        guard bytes.first != UInt8(ascii: "!") else { return nil }
+        let parts = bytes.split(separator: UInt8(ascii: "$"), omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
         guard let name = parts.first, let algorithm = PasswordAlgorithm(rawValue: name) else { return nil }
         switch algorithm {
         case .pbkdf2_sha256, .pbkdf2_sha1:

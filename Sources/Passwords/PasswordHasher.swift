@@ -49,7 +49,7 @@ public struct PasswordHasher: Sendable {
 
     /// A hash with the given salt, for tests and known-answer checks. The salt must be non-empty without `$`.
     public func encode(_ password: [UInt8], salt: String) throws(PasswordError) -> String {
-        guard !salt.isEmpty, !salt.contains("$") else {
+        guard !salt.isEmpty, !salt.utf8.contains(UInt8(ascii: "$")) else {
             throw PasswordError(.invalidParameters, "a salt must be non-empty and must not contain $")
         }
         return try EncodedPassword(algorithm: algorithm, salt: salt, parameters: preferredParameters).encode(password)
@@ -96,7 +96,8 @@ public struct PasswordHasher: Sendable {
         switch stored.parameters {
         case .pbkdf2(let storedIterations):
             // Django also upgrades salts with less than 128 bits of entropy (fewer than 22 characters).
-            return storedIterations != iterations || stored.salt.count < RandomSalt.length
+            // (Python's len counts code points, hence unicodeScalars.)
+            return storedIterations != iterations || stored.salt.unicodeScalars.count < RandomSalt.length
         case .scrypt(let n, let r, let p):
             return n != scryptWorkFactor || r != scryptBlockSize || p != scryptParallelism
         }

@@ -12,6 +12,8 @@ final class DjangoVectorTests: XCTestCase {
     static let pbkdf2SHA1 = "pbkdf2_sha1$1000$somesaltsomesaltsomesa$2HNm3csDcOaIz+qET4vfTFeBQn4="
     static let scryptDefault = "scrypt$16384$somesaltsomesaltsomesa$8$5$Aw1j4sr8yRaRyQ3PyVHdLfqRHGfdhi3sP8HnICWbfFBbNeJwKJv/cJcbTL1XnpEKYprKBHEFqR/4UUVRi+DCnA=="
     static let scryptSmall = "scrypt$1024$somesaltsomesaltsomesa$8$1$R0mo7mtDaMyJCRc3c+CD9IIPKQgJ19QfrOp0Cmbdf+Si0umVhlGb5/CDcluMTuhddpraAbT8qAyVR/eR9ZL99Q=="
+    /// A salt of 22 code points but 21 Swift Characters (a combining accent): Django counts code points.
+    static let combiningSalt = "pbkdf2_sha256$1000$se\u{0301}lxxxxxxxxxxxxxxxxxx$DtDvlod//KSYQ6Pni8LqhWiRnQ1Orc86wCZhJBU//us="
     /// make_password('correct horse', 'XyZ123abcXyZ123abcXyZ1') with Django 6.1's default hasher.
     static let djangoDefault = "pbkdf2_sha256$1500000$XyZ123abcXyZ123abcXyZ1$EsBQI008UrwGSWMD4H6Qnj4Pi7O88pKgsgeQ1/5iGls="
 
@@ -37,6 +39,16 @@ final class DjangoVectorTests: XCTestCase {
         XCTAssertEqual(hasher.verify(password, against: Self.scryptSmall), .valid(needsRehash: true))
         XCTAssertEqual(hasher.verify(password, against: Self.pbkdf2SHA256ShortSalt), .valid(needsRehash: true),
                        "Django upgrades salts shorter than 22 characters")
+    }
+
+    func testNonASCIISaltsAreHashedAndCountedAsDjangoDoes() throws {
+        let hasher = try PasswordHasher(algorithm: .pbkdf2_sha256, iterations: 1000)
+        XCTAssertEqual(try hasher.encode(password, salt: "se\u{0301}lxxxxxxxxxxxxxxxxxx"), Self.combiningSalt)
+        XCTAssertEqual(hasher.verify(password, against: Self.combiningSalt), .valid(needsRehash: false))
+        // "$" + combining mark is one Swift Character but still a separator, for parsing and for salts.
+        XCTAssertThrowsError(try hasher.encode(password, salt: "a$\u{0301}b"))
+        XCTAssertEqual(hasher.verify(password, against: "pbkdf2_sha256$1000$a$\u{0301}b$x"), .invalid)
+        XCTAssertEqual(hasher.verify(password, against: "!\u{0301}" + Self.pbkdf2SHA256), .invalid)
     }
 
     func testDjangoDefaultScryptHashVerifies() throws {
