@@ -6,7 +6,12 @@
 ///
 /// Every write method has a blocking form and a completion-handler form. The completion runs on the store's
 /// writer thread after the transaction committed: keep it short, hop to your own thread for real work, and
-/// never call a blocking Store method from it.
+/// never call a blocking Store method from it (that fails with `.invalidArgument` instead of deadlocking).
+/// Invalid arguments and a closed store are reported at once, on the caller's thread.
+///
+/// Deliberate differences from SimpleJWT's token_blacklist app: the token text is never stored (only its jti
+/// and metadata), tokens carry their rotation family so reuse can revoke a whole chain, and blacklist rows
+/// carry a reason.
 public final class Store: Sendable {
     /// The database file.
     public let path: String

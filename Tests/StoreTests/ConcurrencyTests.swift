@@ -105,4 +105,42 @@ final class ConcurrencyTests: XCTestCase {
         XCTAssertNotNil(try store.user(username: "x"))
         XCTAssertTrue(try store.recordOutstanding(token("blocked")))
     }
+
+    func testAFailingWriteDoesNotSpoilTheOthersCommittedWithIt() throws {
+        // Queued together, these run in the same group commit; each has its own savepoint.
+        let folder = try TemporaryFolder()
+        let store = try Store(path: folder.file("authd.sqlite3"))
+        let results = LockedList<(Int, Result<User, StoreError>)>()
+        let done = expectation(description: "all completions")
+        done.expectedFulfillmentCount = 200
+        for index in 0..<200 {
+            // Every odd index repeats the name of the even one before it.
+            store.addUser(NewUser(username: "user-\(index / 2)", passwordHash: "!", dateJoined: 1)) { result in
+                results.append((index, result))
+                done.fulfill()
+            }
+        }
+        wait(for: [done], timeout: 60)
+        for (index, result) in results.items {
+            switch (index % 2, result) {
+            case (0, .success(let user)): XCTAssertEqual(user.username, "user-\(index / 2)")
+            case (1, .failure(let error)): XCTAssertEqual(error.code, .conflict)
+            default: XCTFail("unexpected result for \(index): \(result)")
+            }
+        }
+        XCTAssertEqual(try store.users().count, 100)
+    }
+
+    func testABlockingCallFromACompletionFailsInsteadOfDeadlocking() throws {
+        let folder = try TemporaryFolder()
+        let store = try Store(path: folder.file("authd.sqlite3"))
+        let done = expectation(description: "completion")
+        let inner = LockedList<StoreError>()
+        store.recordOutstanding(token("first")) { _ in
+            do throws(StoreError) { try store.recordOutstanding(token("second")) } catch { inner.append(error) }
+            done.fulfill()
+        }
+        wait(for: [done], timeout: 30)
+        XCTAssertEqual(inner.items.map(\.code), [.invalidArgument])
+    }
 }
