@@ -34,7 +34,7 @@ let package = Package(
         .testTarget(name: "JOSETests", dependencies: ["JOSE", "JSON", "TestSupport"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "PasswordsTests", dependencies: ["Passwords", "TestSupport"]),
+        .testTarget(name: "PasswordsTests", dependencies: ["Passwords"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "DaemonTests", dependencies: ["authd", "JSON", "JOSE", "TestSupport"]),
     ],

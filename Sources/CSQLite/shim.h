@@ -7,4 +7,7 @@ static inline sqlite3_destructor_type authd_sqlite_transient(void) { return SQLI
 static inline sqlite3_destructor_type authd_sqlite_static(void) { return SQLITE_STATIC; }
 // sqlite3_config is variadic.
 static inline int authd_sqlite_config_multithread(void) { return sqlite3_config(SQLITE_CONFIG_MULTITHREAD); }
+// Extended result codes are macros built with | and <<, which Swift cannot import.
+static inline int authd_sqlite_constraint_unique(void) { return SQLITE_CONSTRAINT_UNIQUE; }
+static inline int authd_sqlite_constraint_primarykey(void) { return SQLITE_CONSTRAINT_PRIMARYKEY; }
 #endif

@@ -1,0 +1,130 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Synchronization
+
+/// A bounded pool of worker threads for password hashing, so a slow hash never blocks an event loop and a
+/// flood of logins cannot queue unbounded work: `submit` refuses when `queueLimit` jobs are already waiting,
+/// and the caller answers 503.
+public final class HashingPool: Sendable {
+    public let workers: Int
+    public let queueLimit: Int
+    private let core: Core
+
+    /// - Parameters:
+    ///   - workers: threads hashing in parallel (at least 1); about the number of cores.
+    ///   - queueLimit: jobs allowed to wait beyond one per free worker (0: a job is refused when every worker is busy).
+    public init(workers: Int, queueLimit: Int) {
+        self.workers = max(1, workers)
+        self.queueLimit = max(0, queueLimit)
+        core = Core(queueLimit: self.queueLimit)
+        core.start(workers: self.workers)
+    }
+
+    deinit { core.shutdown() }
+
+    /// Queues `job` for a worker; false (and the job is dropped) when the queue is full or the pool is shut down.
+    @discardableResult
+    public func submit(_ job: @escaping @Sendable () -> Void) -> Bool { core.submit(job) }
+
+    /// Jobs waiting for a worker (not counting those running).
+    public var queued: Int { core.queued }
+
+    /// Stops accepting jobs, lets the workers finish every job already accepted, and waits for them.
+    public func shutdown() { core.shutdown() }
+}
+
+extension HashingPool {
+    /// The state shared with the worker threads. The threads keep the core alive, not the pool, so dropping
+    /// the last reference to the pool still runs its `deinit` and shuts the threads down.
+    fileprivate final class Core: Sendable {
+        private struct State {
+            var jobs: [@Sendable () -> Void] = []
+            var head = 0
+            /// Workers running a job; the others are free to take one at once.
+            var busyWorkers = 0
+            var stopping = false
+            var threads: [pthread_t] = []
+            var joined = false
+            var waiting: Int { jobs.count - head }
+        }
+
+        private let queueLimit: Int
+        private let state = Mutex(State())
+        /// One signal per accepted job, plus one per worker at shutdown.
+        private let available = DispatchSemaphore(value: 0)
+
+        init(queueLimit: Int) { self.queueLimit = queueLimit }
+
+        func start(workers: Int) {
+            for _ in 0..<workers {
+                var thread = pthread_t()
+                let context = Unmanaged.passRetained(self).toOpaque()
+                let rc = pthread_create(&thread, nil, { context in
+                    guard let context else { return nil }
+                    Unmanaged<Core>.fromOpaque(context).takeRetainedValue().work()
+                    return nil
+                }, context)
+                if rc == 0 {
+                    state.withLock { $0.threads.append(thread) }
+                } else {
+                    // Fewer workers than asked; with none, submit keeps refusing, which the caller reports as 503.
+                    Unmanaged<Core>.fromOpaque(context).release()
+                }
+            }
+        }
+
+        func submit(_ job: @escaping @Sendable () -> Void) -> Bool {
+            let accepted = state.withLock { state -> Bool in
+                // A job may always wait for a free worker; beyond those, at most queueLimit wait.
+                let freeWorkers = state.threads.count - state.busyWorkers
+                guard !state.stopping, !state.threads.isEmpty,
+                      state.waiting < queueLimit + freeWorkers else { return false }
+                state.jobs.append(job)
+                return true
+            }
+            if accepted { available.signal() }
+            return accepted
+        }
+
+        var queued: Int { state.withLock { $0.waiting } }
+
+        func shutdown() {
+            let threads = state.withLock { state -> [pthread_t] in
+                state.stopping = true
+                defer { state.joined = true }
+                return state.joined ? [] : state.threads
+            }
+            for _ in threads { available.signal() }
+            let me = pthread_self()
+            for thread in threads {
+                // A job that shuts its own pool down must not wait for itself.
+                if pthread_equal(thread, me) != 0 { pthread_detach(thread) } else { pthread_join(thread, nil) }
+            }
+        }
+
+        private func work() {
+            while true {
+                available.wait()
+                let job = state.withLock { state -> (@Sendable () -> Void)? in
+                    guard state.head < state.jobs.count else { return nil }
+                    state.busyWorkers += 1
+                    let job = state.jobs[state.head]
+                    state.head += 1
+                    // Compact now and then so the array does not grow forever.
+                    if state.head > 64 && state.head * 2 > state.jobs.count {
+                        state.jobs.removeFirst(state.head)
+                        state.head = 0
+                    }
+                    return job
+                }
+                guard let job else { return }  // a shutdown signal with nothing left to run
+                job()
+                state.withLock { $0.busyWorkers -= 1 }
+            }
+        }
+    }
+}

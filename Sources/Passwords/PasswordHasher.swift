@@ -1,0 +1,122 @@
+import COpenSSL
+
+/// Makes and checks Django-format password hashes exactly as Django 6.x's hashers do, so users imported
+/// from Django keep their passwords and hashes made here work in Django.
+///
+/// Passwords are bytes (UTF-8 of what the user typed) and are never trimmed: unlike SimpleJWT's serializer,
+/// authd hashes " secret" and "secret" differently, as Django's own `check_password` does.
+/// Hashing is slow by design: call it from a `HashingPool`, never on an event loop.
+public struct PasswordHasher: Sendable {
+    public let algorithm: PasswordAlgorithm
+    public let iterations: Int
+    public let scryptWorkFactor: Int
+    public let scryptBlockSize: Int
+    public let scryptParallelism: Int
+
+    /// The configured (preferred) hasher. Defaults are Django 6.1's. Throws `.invalidParameters` for
+    /// parameters authd refuses (see `KeyDerivation` for the bounds), so a bad setting fails at start-up.
+    public init(
+        algorithm: PasswordAlgorithm = .pbkdf2_sha256, iterations: Int = 1_500_000, scryptWorkFactor: Int = 16384,
+        scryptBlockSize: Int = 8, scryptParallelism: Int = 5
+    ) throws(PasswordError) {
+        try KeyDerivation.checkPBKDF2(iterations: iterations)
+        try KeyDerivation.checkScrypt(workFactor: scryptWorkFactor, blockSize: scryptBlockSize, parallelism: scryptParallelism)
+        self.algorithm = algorithm
+        self.iterations = iterations
+        self.scryptWorkFactor = scryptWorkFactor
+        self.scryptBlockSize = scryptBlockSize
+        self.scryptParallelism = scryptParallelism
+    }
+
+    /// Django's defaults: pbkdf2_sha256 with 1,500,000 iterations.
+    public static let djangoDefault: PasswordHasher = {
+        // The default parameters are within bounds; the fallback is unreachable but keeps this total.
+        (try? PasswordHasher()) ?? PasswordHasher(unchecked: .pbkdf2_sha256, 1_500_000, 16384, 8, 5)
+    }()
+
+    private init(unchecked algorithm: PasswordAlgorithm, _ iterations: Int, _ n: Int, _ r: Int, _ p: Int) {
+        self.algorithm = algorithm
+        self.iterations = iterations
+        self.scryptWorkFactor = n
+        self.scryptBlockSize = r
+        self.scryptParallelism = p
+    }
+
+    /// A new hash of `password` with a fresh random salt (Django's make_password).
+    public func encode(_ password: [UInt8]) throws(PasswordError) -> String {
+        try encode(password, salt: RandomSalt.make())
+    }
+
+    /// A hash with the given salt, for tests and known-answer checks. The salt must be non-empty without `$`.
+    public func encode(_ password: [UInt8], salt: String) throws(PasswordError) -> String {
+        guard !salt.isEmpty, !salt.utf8.contains(UInt8(ascii: "$")) else {
+            throw PasswordError(.invalidParameters, "a salt must be non-empty and must not contain $")
+        }
+        return try EncodedPassword(algorithm: algorithm, salt: salt, parameters: preferredParameters).encode(password)
+    }
+
+    /// Django's verify_password: whether `password` matches `encoded`, and whether the hash should be
+    /// replaced (`needsRehash`). Never throws and never crashes on a malformed hash. An unusable (`!…`),
+    /// malformed or unsupported hash costs one `burnTime`, so it does not reveal itself by answering fast.
+    public func verify(_ password: [UInt8], against encoded: String) -> PasswordVerdict {
+        guard let stored = EncodedPassword(encoded) else {
+            burnTime(password)
+            return .invalid
+        }
+        let hasherChanged = stored.algorithm != algorithm
+        let needsRehash = hasherChanged || mustUpdate(stored)
+        guard let candidate = try? stored.encode(password) else {
+            // Parameters out of bounds (a planted or corrupt hash): refuse without paying for them.
+            burnTime(password)
+            return .invalid
+        }
+        if PasswordHasher.constantTimeEqual(candidate, encoded) {
+            return .valid(needsRehash: needsRehash)
+        }
+        if !hasherChanged && needsRehash { hardenRuntime(password, stored) }
+        return .invalid
+    }
+
+    /// Costs what checking a password with the configured hasher costs; used for unknown users so that
+    /// "no such user" and "wrong password" take the same time (Django hashes once in that case too).
+    public func burnTime(_ password: [UInt8]) {
+        _ = try? encode(password)
+    }
+
+    // MARK: Django's must_update and harden_runtime
+
+    private var preferredParameters: EncodedPassword.Parameters {
+        switch algorithm {
+        case .pbkdf2_sha256, .pbkdf2_sha1: return .pbkdf2(iterations: iterations)
+        case .scrypt: return .scrypt(workFactor: scryptWorkFactor, blockSize: scryptBlockSize, parallelism: scryptParallelism)
+        }
+    }
+
+    private func mustUpdate(_ stored: EncodedPassword) -> Bool {
+        switch stored.parameters {
+        case .pbkdf2(let storedIterations):
+            // Django also upgrades salts with less than 128 bits of entropy (fewer than 22 characters).
+            // (Python's len counts code points, hence unicodeScalars.)
+            return storedIterations != iterations || stored.salt.unicodeScalars.count < RandomSalt.length
+        case .scrypt(let n, let r, let p):
+            return n != scryptWorkFactor || r != scryptBlockSize || p != scryptParallelism
+        }
+    }
+
+    /// A wrong password against an older, cheaper PBKDF2 hash still costs the configured iterations,
+    /// so response time does not reveal which users have old hashes. (Django does not do this for scrypt.)
+    private func hardenRuntime(_ password: [UInt8], _ stored: EncodedPassword) {
+        guard case .pbkdf2(let storedIterations) = stored.parameters, iterations > storedIterations else { return }
+        let extra = EncodedPassword(algorithm: stored.algorithm, salt: stored.salt, parameters: .pbkdf2(iterations: iterations - storedIterations))
+        _ = try? extra.encode(password)
+    }
+
+    /// Compares without an early exit, so timing does not reveal how much of a hash matched.
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let left = Array(a.utf8), right = Array(b.utf8)
+        guard left.count == right.count else { return false }
+        return left.withUnsafeBytes { l in
+            right.withUnsafeBytes { r in CRYPTO_memcmp(l.baseAddress, r.baseAddress, l.count) == 0 }
+        }
+    }
+}

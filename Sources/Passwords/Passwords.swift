@@ -1,1 +1,0 @@
-// Module Passwords: see README.md (Architecture).

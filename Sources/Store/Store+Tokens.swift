@@ -1,0 +1,236 @@
+extension Store {
+    // MARK: Reads
+
+    /// Whether the token with this jti is blacklisted (SimpleJWT's check_blacklist). A jti never recorded
+    /// is not blacklisted. Runs on a read connection: it never waits for the writer.
+    public func isBlacklisted(jti: String) throws(StoreError) -> Bool {
+        try readers.withConnection { (c) throws(StoreError) -> Bool in
+            try c.first("""
+                SELECT EXISTS (SELECT 1 FROM blacklisted_tokens b JOIN outstanding_tokens o ON o.id = b.token_id
+                               WHERE o.jti = ?)
+                """, [.text(jti)]) { $0.bool(0) } ?? false
+        }
+    }
+
+    /// The stored state of one token, or nil when the jti was never recorded.
+    public func outstanding(jti: String) throws(StoreError) -> OutstandingToken? {
+        try readers.withConnection { (c) throws(StoreError) -> OutstandingToken? in
+            try c.first("""
+                SELECT o.jti, o.user_id, o.created_at, o.expires_at, o.family, o.parent_jti, b.blacklisted_at, b.reason
+                FROM outstanding_tokens o LEFT JOIN blacklisted_tokens b ON b.token_id = o.id
+                WHERE o.jti = ?
+                """, [.text(jti)]) { row in
+                OutstandingToken(
+                    record: TokenRecord(jti: row.text(0), userID: row.optionalInt64(1), createdAt: row.optionalDouble(2),
+                                        expiresAt: row.double(3)),
+                    family: row.text(4), parentJTI: row.optionalText(5), blacklistedAt: row.optionalDouble(6),
+                    blacklistReason: row.optionalText(7).flatMap(BlacklistReason.init(rawValue:)))
+            }
+        }
+    }
+
+    // MARK: Writes
+
+    /// Records an issued (or first seen) token, like SimpleJWT's OutstandingToken get_or_create: a jti already
+    /// recorded is left as it is. `family` defaults to the parent's family, else the token's own jti.
+    /// Returns whether a row was added.
+    @discardableResult
+    public func recordOutstanding(_ token: TokenRecord, family: String? = nil, parentJTI: String? = nil) throws(StoreError) -> Bool {
+        try Store.validate(token)
+        return try writer.perform(Store.recordBody(token, family: family, parentJTI: parentJTI))
+    }
+
+    public func recordOutstanding(
+        _ token: TokenRecord, family: String? = nil, parentJTI: String? = nil,
+        completion: @escaping @Sendable (Result<Bool, StoreError>) -> Void
+    ) {
+        do throws(StoreError) { try Store.validate(token) } catch { return completion(.failure(error)) }
+        writer.submit(Store.recordBody(token, family: family, parentJTI: parentJTI), completion: completion)
+    }
+
+    /// Blacklists a token, recording it first if it was never seen (SimpleJWT's Token.blacklist).
+    /// Returns false when it was already blacklisted (the first reason and time are kept).
+    @discardableResult
+    public func blacklist(_ token: TokenRecord, reason: BlacklistReason, now: Double) throws(StoreError) -> Bool {
+        try Store.validate(token)
+        try Store.requireFinite(now, "now")
+        return try writer.perform(Store.blacklistBody(token, reason: reason, now: now))
+    }
+
+    public func blacklist(
+        _ token: TokenRecord, reason: BlacklistReason, now: Double,
+        completion: @escaping @Sendable (Result<Bool, StoreError>) -> Void
+    ) {
+        do throws(StoreError) {
+            try Store.validate(token)
+            try Store.requireFinite(now, "now")
+        } catch { return completion(.failure(error)) }
+        writer.submit(Store.blacklistBody(token, reason: reason, now: now), completion: completion)
+    }
+
+    /// Atomic refresh-token rotation, in one write transaction.
+    ///
+    /// If `old` is already blacklisted, this is a reuse. When `old` was blacklisted as `rotated` less than
+    /// `grace` seconds ago and none of its children has been rotated since (it is the newest token's immediate
+    /// predecessor: two refreshes racing), nothing changes: `.reused(revokedFamilyTokens: 0, withinGrace: true)`.
+    /// Otherwise every not-yet-blacklisted token of its family is blacklisted with reason `reuse`
+    /// (`.reused(revokedFamilyTokens: n, withinGrace: false)`).
+    ///
+    /// Otherwise `old` is recorded if unknown (a token minted by SimpleJWT), blacklisted as `rotated` when
+    /// `blacklistOld` (BLACKLIST_AFTER_ROTATION), and `new` is recorded in the same family with parent `old`:
+    /// `.rotated`. Expiry and signatures are the caller's business.
+    public func rotate(old: TokenRecord, new: TokenRecord, blacklistOld: Bool, grace: Double, now: Double) throws(StoreError) -> RotationOutcome {
+        try Store.validateRotation(old: old, new: new, grace: grace, now: now)
+        return try writer.perform(Store.rotateBody(old: old, new: new, blacklistOld: blacklistOld, grace: grace, now: now))
+    }
+
+    public func rotate(
+        old: TokenRecord, new: TokenRecord, blacklistOld: Bool, grace: Double, now: Double,
+        completion: @escaping @Sendable (Result<RotationOutcome, StoreError>) -> Void
+    ) {
+        do throws(StoreError) { try Store.validateRotation(old: old, new: new, grace: grace, now: now) } catch { return completion(.failure(error)) }
+        writer.submit(Store.rotateBody(old: old, new: new, blacklistOld: blacklistOld, grace: grace, now: now), completion: completion)
+    }
+
+    /// SimpleJWT's `flushexpiredtokens`: deletes outstanding tokens with `expires_at <= now` and their
+    /// blacklist rows. Deletes in chunks, each its own short transaction, so a large flush does not hold
+    /// the write lock against the daemon. Returns the number of outstanding tokens deleted.
+    public func flushExpired(now: Double) throws(StoreError) -> Int {
+        try Store.requireFinite(now, "now")
+        let chunk = 5000
+        var total = 0
+        while true {
+            let deleted = try writer.perform { (c) throws(StoreError) -> Int in
+                try c.run("""
+                    DELETE FROM outstanding_tokens WHERE id IN
+                        (SELECT id FROM outstanding_tokens WHERE expires_at <= ? LIMIT ?)
+                    """, [.real(now), .int(Int64(chunk))])
+            }
+            total += deleted
+            if deleted < chunk { return total }
+        }
+    }
+
+    // MARK: Validation
+
+    private static func validate(_ token: TokenRecord) throws(StoreError) {
+        // SimpleJWT's jti column is a CharField(max_length=255).
+        guard !token.jti.isEmpty, token.jti.utf8.count <= 255 else {
+            throw StoreError(.invalidArgument, "a token id (jti) must be 1 to 255 bytes long")
+        }
+        try requireFinite(token.expiresAt, "expires_at")
+        try requireFinite(token.createdAt, "created_at")
+    }
+
+    private static func validateRotation(old: TokenRecord, new: TokenRecord, grace: Double, now: Double) throws(StoreError) {
+        try validate(old)
+        try validate(new)
+        try requireFinite(now, "now")
+        try requireFinite(grace, "grace")
+        guard old.jti != new.jti else {
+            throw StoreError(.invalidArgument, "the new token must have a new jti")
+        }
+    }
+
+    // MARK: Bodies run on the writer connection
+
+    private struct Known {
+        let id: Int64
+        let family: String
+        let blacklistedAt: Double?
+        let reason: String?
+    }
+
+    private static func find(_ jti: String, _ c: SQLiteConnection) throws(StoreError) -> Known? {
+        try c.first("""
+            SELECT o.id, o.family, b.blacklisted_at, b.reason
+            FROM outstanding_tokens o LEFT JOIN blacklisted_tokens b ON b.token_id = o.id
+            WHERE o.jti = ?
+            """, [.text(jti)]) { row in
+            Known(id: row.int64(0), family: row.text(1), blacklistedAt: row.optionalDouble(2), reason: row.optionalText(3))
+        }
+    }
+
+    /// Inserts a token row unless its jti exists; the row id, and whether it was added.
+    private static func insert(
+        _ token: TokenRecord, family: String, parentJTI: String?, _ c: SQLiteConnection
+    ) throws(StoreError) -> (id: Int64, family: String, inserted: Bool) {
+        // The user sub-select stores NULL for a user id that does not exist, as SimpleJWT does
+        // (User.DoesNotExist → user=None), instead of failing the foreign key.
+        let added = try c.run("""
+            INSERT INTO outstanding_tokens (jti, user_id, family, parent_jti, created_at, expires_at)
+            VALUES (?1, (SELECT id FROM users WHERE id = ?2), ?3, ?4, ?5, ?6)
+            ON CONFLICT (jti) DO NOTHING
+            """,
+            [.text(token.jti), .optional(token.userID), .text(family), parentJTI.map { .text($0) } ?? .null,
+             .optional(token.createdAt), .real(token.expiresAt)])
+        if added > 0 { return (c.lastInsertRowID, family, true) }
+        guard let existing = try find(token.jti, c) else {
+            throw StoreError(.sqlite, "token \(token.jti) was neither inserted nor found")
+        }
+        return (existing.id, existing.family, false)
+    }
+
+    private static func addBlacklistRow(tokenID: Int64, reason: BlacklistReason, now: Double, _ c: SQLiteConnection) throws(StoreError) -> Bool {
+        try c.run("""
+            INSERT INTO blacklisted_tokens (token_id, blacklisted_at, reason) VALUES (?, ?, ?)
+            ON CONFLICT (token_id) DO NOTHING
+            """, [.int(tokenID), .real(now), .text(reason.rawValue)]) > 0
+    }
+
+    private static func recordBody(
+        _ token: TokenRecord, family: String?, parentJTI: String?
+    ) -> @Sendable (SQLiteConnection) throws(StoreError) -> Bool {
+        { (c) throws(StoreError) -> Bool in
+            var chain = family
+            if chain == nil, let parentJTI {
+                chain = try find(parentJTI, c)?.family
+            }
+            return try insert(token, family: chain ?? token.jti, parentJTI: parentJTI, c).inserted
+        }
+    }
+
+    private static func blacklistBody(
+        _ token: TokenRecord, reason: BlacklistReason, now: Double
+    ) -> @Sendable (SQLiteConnection) throws(StoreError) -> Bool {
+        { (c) throws(StoreError) -> Bool in
+            let row = try insert(token, family: token.jti, parentJTI: nil, c)
+            return try addBlacklistRow(tokenID: row.id, reason: reason, now: now, c)
+        }
+    }
+
+    private static func rotateBody(
+        old: TokenRecord, new: TokenRecord, blacklistOld: Bool, grace: Double, now: Double
+    ) -> @Sendable (SQLiteConnection) throws(StoreError) -> RotationOutcome {
+        { (c) throws(StoreError) -> RotationOutcome in
+            if let known = try find(old.jti, c), let blacklistedAt = known.blacklistedAt {
+                let raced = known.reason == BlacklistReason.rotated.rawValue && now - blacklistedAt < grace
+                if raced, try !hasRotatedChild(old.jti, c) {
+                    return .reused(revokedFamilyTokens: 0, withinGrace: true)
+                }
+                let revoked = try c.run("""
+                    INSERT INTO blacklisted_tokens (token_id, blacklisted_at, reason)
+                    SELECT o.id, ?, 'reuse' FROM outstanding_tokens o
+                    WHERE o.family = ? AND NOT EXISTS (SELECT 1 FROM blacklisted_tokens b WHERE b.token_id = o.id)
+                    """, [.real(now), .text(known.family)])
+                return .reused(revokedFamilyTokens: revoked, withinGrace: false)
+            }
+            let parent = try insert(old, family: old.jti, parentJTI: nil, c)
+            if blacklistOld {
+                _ = try addBlacklistRow(tokenID: parent.id, reason: .rotated, now: now, c)
+            }
+            let child = try insert(new, family: parent.family, parentJTI: old.jti, c)
+            guard child.inserted else {
+                throw StoreError(.conflict, "the new token's jti \(new.jti) is already recorded; mint a new jti")
+            }
+            return .rotated
+        }
+    }
+
+    private static func hasRotatedChild(_ jti: String, _ c: SQLiteConnection) throws(StoreError) -> Bool {
+        try c.first("""
+            SELECT EXISTS (SELECT 1 FROM outstanding_tokens o JOIN blacklisted_tokens b ON b.token_id = o.id
+                           WHERE o.parent_jti = ?)
+            """, [.text(jti)]) { $0.bool(0) } ?? false
+    }
+}

@@ -1,0 +1,164 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+import Dispatch
+
+/// The single writer: one connection owned by one dedicated thread, fed by a queue.
+///
+/// Group commit: the thread takes every operation waiting (up to `maxBatch`) and runs them in ONE
+/// `BEGIN IMMEDIATE … COMMIT`, so one fsync serves many callers. Each operation runs inside its own SAVEPOINT:
+/// when it fails, only its own changes are rolled back and the others still commit. A caller's completion
+/// runs only after COMMIT succeeded (or with the error that stopped it), on the writer thread — completions
+/// must be short and must not block on the store.
+final class WriteQueue: @unchecked Sendable {
+    /// One queued write: `execute` runs the body inside the transaction and records its result, answering
+    /// whether it succeeded; `deliver` hands the recorded result to the caller, or `failure` if the batch
+    /// did not commit.
+    private struct Operation {
+        let execute: (SQLiteConnection) -> Bool
+        let deliver: (_ failure: StoreError?) -> Void
+    }
+
+    private static let maxBatch = 512
+
+    // Guarded by `lock`.
+    private let lock = ConditionLock()
+    private var pending: [Operation] = []
+    private var stopping = false
+    private var joined = false
+
+    private let connection: SQLiteConnection
+    // Written once in init, before any caller can see this object.
+    private var thread = pthread_t()
+
+    init(connection: SQLiteConnection) throws(StoreError) {
+        self.connection = connection
+        // The thread holds a +1 reference for as long as it runs, released when its loop ends.
+        let context = Unmanaged.passRetained(self).toOpaque()
+        let rc = pthread_create(&thread, nil, { context in
+            guard let context else { return nil }
+            let queue = Unmanaged<WriteQueue>.fromOpaque(context).takeRetainedValue()
+            queue.runLoop()
+            return nil
+        }, context)
+        guard rc == 0 else {
+            Unmanaged<WriteQueue>.fromOpaque(context).release()
+            throw StoreError(.io, "could not start the store writer thread: \(String(cString: strerror(rc))); "
+                + "the system is out of threads or memory")
+        }
+    }
+
+    /// Queues `body` to run in the next write transaction; `completion` gets its result after COMMIT.
+    func submit<T: Sendable>(
+        _ body: @escaping @Sendable (SQLiteConnection) throws(StoreError) -> T,
+        completion: @escaping @Sendable (Result<T, StoreError>) -> Void
+    ) {
+        // Touched only on the writer thread: set by `execute`, read by `deliver`.
+        let box = ResultBox<T>()
+        let operation = Operation(
+            execute: { connection in
+                do throws(StoreError) {
+                    box.result = .success(try body(connection))
+                    return true
+                } catch {
+                    box.result = .failure(error)
+                    return false
+                }
+            },
+            deliver: { failure in
+                if let failure {
+                    completion(.failure(failure))
+                } else {
+                    completion(box.result ?? .failure(StoreError(.sqlite, "a store operation produced no result")))
+                }
+            })
+        let accepted = lock.withLock { () -> Bool in
+            guard !stopping else { return false }
+            pending.append(operation)
+            if pending.count == 1 { lock.broadcast() }
+            return true
+        }
+        if !accepted {
+            completion(.failure(StoreError(.closed, "the store was closed; open a new Store to write")))
+        }
+    }
+
+    /// Runs `body` on the writer and waits for the commit.
+    func perform<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws(StoreError) -> T) throws(StoreError) -> T {
+        guard pthread_equal(pthread_self(), thread) == 0 else {
+            // Waiting here for the writer thread would wait for ourselves forever.
+            throw StoreError(.invalidArgument, "a blocking store call was made from a store completion handler; "
+                + "use the completion-handler form there")
+        }
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Mutex<Result<T, StoreError>?>(nil)
+        submit(body) { result in
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+        done.wait()
+        let result = outcome.withLock { $0 } ?? .failure(StoreError(.sqlite, "a store operation produced no result"))
+        return try result.get()
+    }
+
+    /// Runs what is already queued, then stops the thread and waits for it (unless called on it).
+    /// Later submissions fail with `.closed`.
+    func shutdown() {
+        let mustJoin = lock.withLock { () -> Bool in
+            stopping = true
+            lock.broadcast()
+            defer { joined = true }
+            return !joined
+        }
+        guard mustJoin else { return }
+        if pthread_equal(pthread_self(), thread) != 0 {
+            // The last reference was dropped inside a completion: the loop ends by itself after this batch.
+            pthread_detach(thread)
+        } else {
+            pthread_join(thread, nil)
+        }
+    }
+
+    private func runLoop() {
+        while true {
+            let batch = lock.withLock { () -> [Operation] in
+                while pending.isEmpty && !stopping { lock.wait() }
+                let count = min(pending.count, WriteQueue.maxBatch)
+                let batch = Array(pending.prefix(count))
+                pending.removeFirst(count)
+                return batch
+            }
+            if batch.isEmpty { return }  // stopping, and everything queued has run
+            runBatch(batch)
+        }
+    }
+
+    private func runBatch(_ batch: [Operation]) {
+        do throws(StoreError) {
+            try connection.execute("BEGIN IMMEDIATE")
+            for operation in batch {
+                try connection.execute("SAVEPOINT op")
+                if operation.execute(connection) {
+                    try connection.execute("RELEASE op")
+                } else {
+                    try connection.execute("ROLLBACK TO op; RELEASE op")
+                }
+            }
+            try connection.execute("COMMIT")
+        } catch {
+            // Nothing of this batch is durable: every caller gets the error, none a result.
+            if connection.inTransaction { try? connection.execute("ROLLBACK") }
+            for operation in batch { operation.deliver(error) }
+            return
+        }
+        for operation in batch { operation.deliver(nil) }
+    }
+}
+
+/// A result slot handed from `execute` to `deliver`, both on the writer thread.
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, StoreError>?
+}

@@ -1,0 +1,76 @@
+import XCTest
+import Passwords
+import Synchronization
+
+final class HashingPoolTests: XCTestCase {
+    func testRefusesWhenTheQueueIsFull() {
+        let pool = HashingPool(workers: 1, queueLimit: 2)
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let ran = Counter()
+        XCTAssertTrue(pool.submit { started.signal(); release.wait(); ran.add() })
+        XCTAssertEqual(started.wait(timeout: .now() + 30), .success)
+        // The only worker is busy: two jobs may wait, the third is refused.
+        XCTAssertTrue(pool.submit { ran.add() })
+        XCTAssertTrue(pool.submit { ran.add() })
+        XCTAssertEqual(pool.queued, 2)
+        XCTAssertFalse(pool.submit { ran.add() })
+        release.signal()
+        pool.shutdown()
+        XCTAssertEqual(ran.value, 3, "every accepted job ran, the refused one did not")
+        XCTAssertEqual(pool.queued, 0)
+    }
+
+    func testWithNoQueueOnlyIdleWorkersTakeJobs() {
+        let pool = HashingPool(workers: 1, queueLimit: 0)
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        XCTAssertTrue(pool.submit { started.signal(); release.wait() })
+        XCTAssertEqual(started.wait(timeout: .now() + 30), .success)
+        XCTAssertFalse(pool.submit {})
+        release.signal()
+        pool.shutdown()
+    }
+
+    func testWorkersRunInParallel() {
+        // Each job waits for the other: only two concurrent workers can finish both.
+        let pool = HashingPool(workers: 2, queueLimit: 0)
+        let a = DispatchSemaphore(value: 0), b = DispatchSemaphore(value: 0)
+        let finished = Counter()
+        XCTAssertTrue(pool.submit { a.signal(); if b.wait(timeout: .now() + 30) == .success { finished.add() } })
+        XCTAssertTrue(pool.submit { b.signal(); if a.wait(timeout: .now() + 30) == .success { finished.add() } })
+        pool.shutdown()
+        XCTAssertEqual(finished.value, 2)
+    }
+
+    func testShutdownRunsAcceptedJobsThenRefusesNewOnes() throws {
+        let pool = HashingPool(workers: 2, queueLimit: 100)
+        let hasher = try PasswordHasher(iterations: 1000)
+        let verified = Counter()
+        let encoded = try hasher.encode(Array("pw".utf8))
+        for _ in 0..<50 {
+            XCTAssertTrue(pool.submit {
+                if hasher.verify(Array("pw".utf8), against: encoded) == .valid(needsRehash: false) { verified.add() }
+            })
+        }
+        pool.shutdown()
+        XCTAssertEqual(verified.value, 50)
+        XCTAssertFalse(pool.submit {})
+    }
+
+    func testDroppingThePoolStopsItsThreads() {
+        let ran = Counter()
+        do {
+            let pool = HashingPool(workers: 3, queueLimit: 10)
+            for _ in 0..<5 { pool.submit { ran.add() } }
+        }
+        // deinit shut the pool down, which waits for accepted jobs.
+        XCTAssertEqual(ran.value, 5)
+    }
+}
+
+final class Counter: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
+}

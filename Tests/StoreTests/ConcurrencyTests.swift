@@ -1,0 +1,146 @@
+import XCTest
+@testable import Store
+
+final class ConcurrencyTests: XCTestCase {
+    func testSixteenThreadsRotatingOneTokenWithGraceRotateExactlyOnce() throws {
+        let folder = try TemporaryFolder()
+        let store = try Store(path: folder.file("authd.sqlite3"))
+        try store.recordOutstanding(token("shared"))
+        let outcomes = LockedList<Result<RotationOutcome, StoreError>>()
+        runConcurrently(16) { index in
+            outcomes.append(Result { () throws(StoreError) in
+                try store.rotate(old: token("shared"), new: token("new-\(index)"), blacklistOld: true, grace: 30, now: 1_000)
+            })
+        }
+        let values = try outcomes.items.map { try $0.get() }
+        XCTAssertEqual(values.filter { $0 == .rotated }.count, 1)
+        XCTAssertEqual(values.filter { $0 == .reused(revokedFamilyTokens: 0, withinGrace: true) }.count, 15)
+        // Exactly one successor exists and it is usable.
+        let successors = try (0..<16).compactMap { try store.outstanding(jti: "new-\($0)") }
+        XCTAssertEqual(successors.count, 1)
+        XCTAssertEqual(successors.first?.isBlacklisted, false)
+    }
+
+    func testSixteenThreadsRotatingOneTokenWithoutGraceRevokeTheFamily() throws {
+        let folder = try TemporaryFolder()
+        let store = try Store(path: folder.file("authd.sqlite3"))
+        try store.recordOutstanding(token("shared"))
+        let outcomes = LockedList<RotationOutcome>()
+        let failures = LockedList<StoreError>()
+        runConcurrently(16) { index in
+            store.rotate(old: token("shared"), new: token("new-\(index)"), blacklistOld: true, grace: 0, now: 1_000) { result in
+                switch result {
+                case .success(let outcome): outcomes.append(outcome)
+                case .failure(let error): failures.append(error)
+                }
+            }
+        }
+        // The completion form returns at once: wait until every completion ran.
+        let deadline = Date().addingTimeInterval(60)
+        while outcomes.items.count + failures.items.count < 16 && Date() < deadline { usleep(1_000) }
+        XCTAssertEqual(failures.items, [])
+        let values = outcomes.items
+        XCTAssertEqual(values.filter { $0 == .rotated }.count, 1)
+        let reused = values.compactMap { outcome -> Int? in
+            if case .reused(let revoked, let withinGrace) = outcome, !withinGrace { return revoked }
+            return nil
+        }
+        XCTAssertEqual(reused.count, 15)
+        // The first reuse revoked the new token; later ones found nothing left to revoke.
+        XCTAssertEqual(reused.reduce(0, +), 1)
+        let successors = try (0..<16).compactMap { try store.outstanding(jti: "new-\($0)") }
+        XCTAssertEqual(successors.count, 1)
+        XCTAssertEqual(successors.first?.blacklistReason, .reuse)
+    }
+
+    func testTwoStoresOnOneFileWriteConcurrently() throws {
+        // Like the CLI and the daemon: two independent stores (own writer connections) on one file.
+        let folder = try TemporaryFolder()
+        let path = folder.file("shared.sqlite3")
+        let daemon = try Store(path: path)
+        let cli = try Store(path: path, busyTimeoutMilliseconds: 20_000)
+        let failures = LockedList<String>()
+        runConcurrently(8) { index in
+            let store = index % 2 == 0 ? daemon : cli
+            for n in 0..<100 {
+                do {
+                    let outcome = try store.rotate(old: token("t\(index)-\(n)"), new: token("t\(index)-\(n + 1)"),
+                                                   blacklistOld: true, grace: 0, now: 1_000)
+                    if outcome != .rotated { failures.append("t\(index)-\(n): \(outcome)") }
+                    if n % 25 == 0 {
+                        _ = try store.addUser(NewUser(username: "user-\(index)-\(n)", passwordHash: "!", dateJoined: 1))
+                    }
+                } catch {
+                    failures.append("\(error)")
+                }
+            }
+        }
+        XCTAssertEqual(failures.items, [])
+        // Each store sees the other's writes.
+        for store in [daemon, cli] {
+            XCTAssertEqual(try store.users().count, 8 * 4)
+            for index in 0..<8 {
+                XCTAssertTrue(try store.isBlacklisted(jti: "t\(index)-99"))
+                XCTAssertEqual(try store.outstanding(jti: "t\(index)-100")?.family, "t\(index)-0")
+            }
+        }
+    }
+
+    func testReadsDoNotWaitForAnotherProcessesWriteTransaction() throws {
+        // WAL: a reader is not blocked by a writer holding the write lock.
+        let folder = try TemporaryFolder()
+        let path = folder.file("authd.sqlite3")
+        let store = try Store(path: path, busyTimeoutMilliseconds: 100)
+        try store.blacklist(token("b"), reason: .logout, now: 1)
+        // Another process's connection in the middle of a write transaction.
+        let other = try SQLiteConnection(path: path, busyTimeoutMilliseconds: 100, queryOnly: false)
+        try other.execute("BEGIN IMMEDIATE; INSERT INTO users (username, password, date_joined) VALUES ('x', '!', 1);")
+        XCTAssertTrue(try store.isBlacklisted(jti: "b"))
+        XCTAssertNil(try store.user(username: "x"), "uncommitted writes are invisible")
+        // A writer that cannot get the lock within its busy timeout fails with .busy instead of hanging.
+        XCTAssertThrowsError(try store.recordOutstanding(token("blocked"))) {
+            XCTAssertEqual($0 as? StoreError, StoreError(.busy, ""))
+        }
+        try other.execute("COMMIT")
+        XCTAssertNotNil(try store.user(username: "x"))
+        XCTAssertTrue(try store.recordOutstanding(token("blocked")))
+    }
+
+    func testAFailingWriteDoesNotSpoilTheOthersCommittedWithIt() throws {
+        // Queued together, these run in the same group commit; each has its own savepoint.
+        let folder = try TemporaryFolder()
+        let store = try Store(path: folder.file("authd.sqlite3"))
+        let results = LockedList<(Int, Result<User, StoreError>)>()
+        let done = expectation(description: "all completions")
+        done.expectedFulfillmentCount = 200
+        for index in 0..<200 {
+            // Every odd index repeats the name of the even one before it.
+            store.addUser(NewUser(username: "user-\(index / 2)", passwordHash: "!", dateJoined: 1)) { result in
+                results.append((index, result))
+                done.fulfill()
+            }
+        }
+        wait(for: [done], timeout: 60)
+        for (index, result) in results.items {
+            switch (index % 2, result) {
+            case (0, .success(let user)): XCTAssertEqual(user.username, "user-\(index / 2)")
+            case (1, .failure(let error)): XCTAssertEqual(error.code, .conflict)
+            default: XCTFail("unexpected result for \(index): \(result)")
+            }
+        }
+        XCTAssertEqual(try store.users().count, 100)
+    }
+
+    func testABlockingCallFromACompletionFailsInsteadOfDeadlocking() throws {
+        let folder = try TemporaryFolder()
+        let store = try Store(path: folder.file("authd.sqlite3"))
+        let done = expectation(description: "completion")
+        let inner = LockedList<StoreError>()
+        store.recordOutstanding(token("first")) { _ in
+            do throws(StoreError) { try store.recordOutstanding(token("second")) } catch { inner.append(error) }
+            done.fulfill()
+        }
+        wait(for: [done], timeout: 30)
+        XCTAssertEqual(inner.items.map(\.code), [.invalidArgument])
+    }
+}

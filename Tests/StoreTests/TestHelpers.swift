@@ -1,0 +1,54 @@
+import XCTest
+import Store
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A fresh folder under /tmp for one test, removed with everything in it when the test ends.
+final class TemporaryFolder {
+    let path: String
+
+    init() throws {
+        var template = Array("/tmp/authd-store-test-XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        guard made != nil else { throw XCTSkip("mkdtemp failed: errno \(errno)") }
+        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// A token record for tests: expires in an hour from `now` unless told otherwise.
+func token(_ jti: String, user: Int64? = nil, now: Double = 1_000, expires: Double? = nil) -> TokenRecord {
+    TokenRecord(jti: jti, userID: user, createdAt: now, expiresAt: expires ?? now + 3600)
+}
+
+/// Runs `body(0..<count)` on `count` real threads released together, and waits for all of them.
+func runConcurrently(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    let ready = DispatchSemaphore(value: 0)
+    let start = DispatchSemaphore(value: 0)
+    let finished = DispatchGroup()
+    for index in 0..<count {
+        finished.enter()
+        let thread = Thread {
+            ready.signal()
+            start.wait()
+            body(index)
+            finished.leave()
+        }
+        thread.start()
+    }
+    for _ in 0..<count { ready.wait() }
+    for _ in 0..<count { start.signal() }
+    finished.wait()
+}
+
+/// A list appended to from several threads.
+final class LockedList<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [T] = []
+    func append(_ item: T) { lock.lock(); storage.append(item); lock.unlock() }
+    var items: [T] { lock.lock(); defer { lock.unlock() }; return storage }
+}

@@ -1,0 +1,116 @@
+import XCTest
+import Store
+
+final class UserTests: XCTestCase {
+    private var folder: TemporaryFolder!
+    private var store: Store!
+
+    override func setUpWithError() throws {
+        folder = try TemporaryFolder()
+        store = try Store(path: folder.file("authd.sqlite3"))
+    }
+
+    override func tearDown() {
+        store = nil
+        folder = nil
+    }
+
+    func testAddAndLookUpKeepsEveryField() throws {
+        let added = try store.addUser(NewUser(
+            username: "Ünïcode", passwordHash: "pbkdf2_sha256$1000$salt$hash", isActive: false, isStaff: true,
+            isSuperuser: true, email: "u@example.com", firstName: "Ü", lastName: "N", lastLogin: 12.5, dateJoined: 10.25))
+        XCTAssertGreaterThan(added.id, 0)
+        XCTAssertEqual(try store.user(id: added.id), added)
+        XCTAssertEqual(try store.user(username: "Ünïcode"), added)
+        XCTAssertEqual(added.lastLogin, 12.5)
+        XCTAssertFalse(added.isActive)
+        XCTAssertNil(try store.user(id: added.id + 1))
+        XCTAssertNil(try store.user(username: "nobody"))
+    }
+
+    func testUsernamesAreCaseSensitiveAndUnique() throws {
+        _ = try store.addUser(NewUser(username: "alice", passwordHash: "!", dateJoined: 1))
+        _ = try store.addUser(NewUser(username: "Alice", passwordHash: "!", dateJoined: 1))
+        XCTAssertThrowsError(try store.addUser(NewUser(username: "alice", passwordHash: "x", dateJoined: 2))) { error in
+            XCTAssertEqual(error as? StoreError, StoreError(.conflict, ""))
+            XCTAssertTrue("\(error)".contains("already exists"), "\(error)")
+        }
+        XCTAssertEqual(try store.users().map(\.username), ["alice", "Alice"])
+        XCTAssertEqual(try store.user(username: "alice")?.passwordHash, "!")
+    }
+
+    func testUnusualUsernamesAreStoredExactly() throws {
+        for name in ["a b", "with\0nul", "x'); DROP TABLE users; --", String(repeating: "z", count: 1000)] {
+            let added = try store.addUser(NewUser(username: name, passwordHash: "", dateJoined: 1))
+            XCTAssertEqual(try store.user(username: name), added)
+        }
+        XCTAssertNil(try store.user(username: "with"), "a NUL must not truncate the key")
+        XCTAssertEqual(try store.user(username: "a b")?.passwordHash, "", "an empty string is not NULL")
+        XCTAssertThrowsError(try store.addUser(NewUser(username: "", passwordHash: "!", dateJoined: 1))) { error in
+            XCTAssertEqual(error as? StoreError, StoreError(.invalidArgument, ""))
+        }
+        XCTAssertThrowsError(try store.addUser(NewUser(username: "nan", passwordHash: "!", dateJoined: .nan))) { error in
+            XCTAssertEqual(error as? StoreError, StoreError(.invalidArgument, ""))
+        }
+    }
+
+    func testUpdates() throws {
+        let bob = try store.addUser(NewUser(username: "bob", passwordHash: "old", dateJoined: 1))
+        try store.setPassword(username: "bob", hash: "new")
+        XCTAssertEqual(try store.user(id: bob.id)?.passwordHash, "new")
+        try store.setPassword(userID: bob.id, hash: "newer")
+        XCTAssertEqual(try store.user(id: bob.id)?.passwordHash, "newer")
+        try store.setActive(username: "bob", false)
+        XCTAssertEqual(try store.user(id: bob.id)?.isActive, false)
+        try store.setActive(username: "bob", true)
+        XCTAssertEqual(try store.user(id: bob.id)?.isActive, true)
+        try store.updateLastLogin(userID: bob.id, at: 1234.5)
+        XCTAssertEqual(try store.user(id: bob.id)?.lastLogin, 1234.5)
+    }
+
+    func testUpdatesOfMissingUsersAreNotFound() throws {
+        let notFound = StoreError(.notFound, "")
+        XCTAssertThrowsError(try store.setPassword(username: "ghost", hash: "x")) { XCTAssertEqual($0 as? StoreError, notFound) }
+        XCTAssertThrowsError(try store.setPassword(userID: 99, hash: "x")) { XCTAssertEqual($0 as? StoreError, notFound) }
+        XCTAssertThrowsError(try store.setActive(username: "ghost", false)) { XCTAssertEqual($0 as? StoreError, notFound) }
+        XCTAssertThrowsError(try store.deleteUser(username: "ghost")) { XCTAssertEqual($0 as? StoreError, notFound) }
+        XCTAssertThrowsError(try store.updateLastLogin(userID: 99, at: 1)) { XCTAssertEqual($0 as? StoreError, notFound) }
+    }
+
+    func testDeleteKeepsTokensWithoutAUserAndNeverReusesTheId() throws {
+        let carol = try store.addUser(NewUser(username: "carol", passwordHash: "!", dateJoined: 1))
+        try store.recordOutstanding(token("carol-refresh", user: carol.id))
+        try store.deleteUser(username: "carol")
+        XCTAssertNil(try store.user(username: "carol"))
+        // SimpleJWT: on_delete=SET_NULL.
+        let kept = try XCTUnwrap(try store.outstanding(jti: "carol-refresh"))
+        XCTAssertNil(kept.record.userID)
+        // A token that still names carol's id must never log in as someone added later.
+        let dave = try store.addUser(NewUser(username: "dave", passwordHash: "!", dateJoined: 2))
+        XCTAssertNotEqual(dave.id, carol.id)
+    }
+
+    func testCompletionFormsReportAfterCommit() throws {
+        let erin = try store.addUser(NewUser(username: "erin", passwordHash: "!", dateJoined: 1))
+        let done = expectation(description: "completions")
+        done.expectedFulfillmentCount = 3
+        let store = self.store!
+        store.updateLastLogin(userID: erin.id, at: 77) { result in
+            if case .failure(let error) = result { XCTFail("\(error)") }
+            // Committed: a read connection already sees it.
+            XCTAssertEqual(try? store.user(id: erin.id)?.lastLogin, 77)
+            done.fulfill()
+        }
+        store.setPassword(userID: erin.id, hash: "rehashed") { result in
+            if case .failure(let error) = result { XCTFail("\(error)") }
+            done.fulfill()
+        }
+        store.addUser(NewUser(username: "erin", passwordHash: "!", dateJoined: 1)) { result in
+            guard case .failure(let error) = result else { return XCTFail("a duplicate username was added") }
+            XCTAssertEqual(error.code, .conflict)
+            done.fulfill()
+        }
+        wait(for: [done], timeout: 30)
+        XCTAssertEqual(try store.user(id: erin.id)?.passwordHash, "rehashed")
+    }
+}
