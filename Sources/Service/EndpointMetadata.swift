@@ -18,7 +18,7 @@ enum EndpointMetadata {
             "description": .string(description),
             "renders": ["application/json", "text/html"],
             "parses": ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"],
-            "actions": ["POST": .object(post)],
+            "actions": .object(["POST": .object(post)]),
         ]
     }
 

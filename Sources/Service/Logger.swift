@@ -32,7 +32,8 @@ public struct Logger: Sendable {
 
     private func write(_ level: Level, _ message: () -> String) {
         guard level >= threshold else { return }
-        let line = "<\(level.rawValue)>\(message())\n"
-        _ = line.withCString { fputs($0, stderr) }
+        // One write(2) per line, so lines from concurrent threads never interleave.
+        let line = Array("<\(level.rawValue)>\(message())\n".utf8)
+        _ = line.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 }
