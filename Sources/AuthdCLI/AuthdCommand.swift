@@ -12,8 +12,8 @@ public enum AuthdCommand {
             try dispatch(arguments)
             exit(0)
         } catch {
-            fputs("authd: \(error.message)\n", stderr)
-            if error.code == .usage { fputs("Run 'authd --help' for usage.\n", stderr) }
+            Console.error("authd: \(error.message)\n")
+            if error.code == .usage { Console.error("Run 'authd --help' for usage.\n") }
             exit(error.code.exitStatus)
         }
     }

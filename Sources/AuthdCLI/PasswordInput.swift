@@ -37,7 +37,7 @@ enum PasswordInput {
     }
 
     private static func prompt(_ text: String) throws(CLIError) -> [UInt8] {
-        fputs(text, stderr)
+        Console.error(text)
         var saved = termios()
         guard tcgetattr(STDIN_FILENO, &saved) == 0 else { throw .failure("cannot read the terminal settings") }
         var silent = saved
@@ -45,7 +45,7 @@ enum PasswordInput {
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent)
         defer {
             tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
-            fputs("\n", stderr)
+            Console.error("\n")
         }
         return readStdinLine()
     }

@@ -63,7 +63,7 @@ enum DevelopmentState {
             created.append("settings")
         }
         let note = created.isEmpty ? "" : " (created now: \(created.joined(separator: ", ")))"
-        fputs("""
+        Console.error("""
             authd development mode\(note)
               settings: \(config)
               key:      \(key) (HS256, mode 0600)
@@ -71,7 +71,7 @@ enum DevelopmentState {
               add a user:  swift run authd user add alice --config state/authd.yaml
               get tokens:  curl -s -d username=alice -d password=… http://127.0.0.1:8000/api/token/
 
-            """, stderr)
+            """)
         return CommandContext(configPath: config)
     }
 }

@@ -1,5 +1,6 @@
 import Passwords
 import Service
+import Settings
 import Store
 
 /// `authd user add|passwd|activate|deactivate|delete|list`: user administration on the store, safe while the
@@ -41,11 +42,11 @@ enum UserCommand {
         guard !name.isEmpty, name.count <= 150 else { throw .usage("a username has 1 to 150 characters") }
         let settings = try context.settings()
         let password = try PasswordInput.read(fromStdin: scanner.flag("--password-stdin"), confirm: true)
-        let hash = ServiceComponents.makeHasher(settings.passwords).encode(password)
+        let hash = try hashPassword(password, settings: settings)
         let new = NewUser(username: name, passwordHash: hash, isActive: !scanner.flag("--inactive"),
                           isStaff: scanner.flag("--staff"), isSuperuser: scanner.flag("--superuser"),
                           email: scanner.value("--email") ?? "", firstName: scanner.value("--first-name") ?? "",
-                          lastName: scanner.value("--last-name") ?? "")
+                          lastName: scanner.value("--last-name") ?? "", lastLogin: nil, dateJoined: systemClock())
         let user = try withStore(context) { store throws(StoreError) in try store.addUser(new) }
         print("user \(user.username) added with id \(user.id)\(user.isActive ? "" : " (inactive)")")
     }
@@ -58,9 +59,19 @@ enum UserCommand {
             throw .failure("no user named \(name)")
         }
         let password = try PasswordInput.read(fromStdin: scanner.flag("--password-stdin"), confirm: true)
-        let hash = ServiceComponents.makeHasher(settings.passwords).encode(password)
+        let hash = try hashPassword(password, settings: settings)
         try withStore(context) { store throws(StoreError) in try store.setPassword(username: name, hash: hash) }
         print("password of \(name) changed")
+    }
+
+    private static func hashPassword(_ password: [UInt8], settings: AuthdSettings) throws(CLIError) -> String {
+        do {
+            return try ServiceComponents.makeHasher(settings.passwords).encode(password)
+        } catch let error as ConfigurationFailure {
+            throw .failure(error.description)
+        } catch {
+            throw .failure("cannot hash the password: \(error)")
+        }
     }
 
     private static func withStore<T>(_ context: CommandContext,

@@ -32,10 +32,19 @@ public final class ServiceComponents: Sendable {
         } catch {
             problems.append("\(settings.sourcePath): store.sqlite: \(settings.store.sqlitePath): \(error.message)")
         }
-        guard problems.isEmpty, let codec, let store else { throw ConfigurationFailure(problems) }
+        var hasher: PasswordHasher?
+        do {
+            hasher = try Self.makeHasher(settings.passwords)
+        } catch {
+            problems.append(error.description)
+        }
+        guard problems.isEmpty, let codec, let store, let hasher else {
+            store?.close()
+            throw ConfigurationFailure(problems)
+        }
         self.codec = codec
         self.store = store
-        hasher = Self.makeHasher(settings.passwords)
+        self.hasher = hasher
         policy = TokenPolicy(settings.simpleJWT, reuseGrace: settings.security.refreshReuseGrace)
     }
 
@@ -53,15 +62,19 @@ public final class ServiceComponents: Sendable {
         }
     }
 
-    public static func makeHasher(_ passwords: PasswordSettings) -> PasswordHasher {
+    public static func makeHasher(_ passwords: PasswordSettings) throws(ConfigurationFailure) -> PasswordHasher {
         let algorithm: PasswordAlgorithm
         switch passwords.hasher {
         case .pbkdf2SHA1: algorithm = .pbkdf2_sha1
         case .scrypt: algorithm = .scrypt
         default: algorithm = .pbkdf2_sha256
         }
-        return PasswordHasher(algorithm: algorithm, iterations: passwords.iterations,
-                              scryptWorkFactor: passwords.workFactor, scryptBlockSize: passwords.blockSize,
-                              scryptParallelism: passwords.parallelism)
+        do {
+            return try PasswordHasher(algorithm: algorithm, iterations: passwords.iterations,
+                                      scryptWorkFactor: passwords.workFactor, scryptBlockSize: passwords.blockSize,
+                                      scryptParallelism: passwords.parallelism)
+        } catch {
+            throw ConfigurationFailure(["passwords: \(error.message)"])
+        }
     }
 }

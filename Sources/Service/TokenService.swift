@@ -61,8 +61,8 @@ public final class TokenService: Sendable {
         case .invalid:
             throw failure
         case .valid(let needsRehash):
-            if needsRehash {
-                let rehashed = hasher.encode(password)
+            // Django's check_password setter: upgrade the stored hash to the configured hasher and cost.
+            if needsRehash, let rehashed = try? hasher.encode(password) {
                 try storeCall { () throws(StoreError) in try store.setPassword(userID: user.id, hash: rehashed) }
                 user.passwordHash = rehashed
                 log.info("rehashed the password of user \(user.id) with the configured hasher")
@@ -144,12 +144,12 @@ public final class TokenService: Sendable {
         } catch {
             return completion(.failure(error))
         }
-        let policy = self.policy, log = self.log
+        let policy = self.policy, log = self.log, answer = body
         store.rotate(old: old, new: new, blacklistOld: policy.blacklistAfterRotation, grace: policy.reuseGrace,
                      now: time) { outcome in
             switch outcome {
             case .success(.rotated):
-                completion(.success(body))
+                completion(.success(answer))
             case .success(.reused(let revoked, let withinGrace)):
                 if !withinGrace {
                     log.warning("refresh token \(old.jti) was reused after rotation; revoked \(revoked) tokens of its family")
@@ -222,7 +222,7 @@ public final class TokenService: Sendable {
             let token = try validate(raw, as: .refresh, now: time)
             let record = TokenRecord(jti: jtiString(token) ?? "", userID: nil, createdAt: time,
                                      expiresAt: Double(token["exp"]?.intValue ?? 0))
-            _ = try storeCall { () throws(StoreError) in try store.blacklist(record, reason: "logout", now: time) }
+            _ = try storeCall { () throws(StoreError) in try store.blacklist(record, reason: .logout, now: time) }
             return [:]
         }
     }
