@@ -31,8 +31,17 @@ public enum Python {
         }
     }
 
-    /// PyJWT with the `cryptography` backend, which every JOSE interop test needs.
+    /// PyJWT (2.10 or later: the release whose claim checks authd mirrors, including `sub`/`jti` types) with
+    /// the `cryptography` backend, which every JOSE interop test needs.
     public static func requirePyJWT() throws {
         try require(modules: ["jwt", "cryptography"], pipPackages: ["pyjwt", "cryptography"])
+        let check = "import jwt, sys; v = tuple(int(x) for x in jwt.__version__.split('.')[:2]); "
+            + "print(jwt.__version__); sys.exit(0 if v >= (2, 10) else 1)"
+        let result = try run(script: check)
+        guard result.status == 0 else {
+            throw Missing(description: "PyJWT \(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) is too old "
+                + "for the interop tests (\(executable)); run `pip install -U 'pyjwt>=2.10' cryptography` "
+                + "(see Tests/requirements.txt). \(result.stderr)")
+        }
     }
 }
