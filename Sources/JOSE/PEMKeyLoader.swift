@@ -17,23 +17,41 @@ enum PEMKeyLoader {
             throw unsupported(blocks[0].label, what: what)
         }
         let isPrivate = privateLabels.contains(block.label)
-        let selection = isPrivate ? authd_EVP_PKEY_KEYPAIR() : authd_EVP_PKEY_PUBLIC_KEY()
-        var pkey: OpaquePointer? = nil
-        ERR_clear_error()
-        guard let decoder = OSSL_DECODER_CTX_new_for_pkey(&pkey, "PEM", nil, nil, selection, nil, nil) else {
-            throw OpenSSL.failure("OSSL_DECODER_CTX_new_for_pkey")
+        let data = Array(pem[block.offset...])
+        let pkey: OpaquePointer? = data.withUnsafeBytes { raw -> OpaquePointer? in
+            guard let bio = BIO_new_mem_buf(raw.baseAddress, Int32(clamping: raw.count)) else { return nil }
+            defer { BIO_free(bio) }
+            // The callback refuses to supply a passphrase, so OpenSSL never prompts on a terminal.
+            let noPassphrase: @convention(c) (UnsafeMutablePointer<CChar>?, Int32, Int32, UnsafeMutableRawPointer?) -> Int32 = { _, _, _, _ in 0 }
+            switch block.label {
+            case "RSA PUBLIC KEY":
+                return decodeTypeSpecificRSAPublicKey(bio)
+            case "PUBLIC KEY":
+                return PEM_read_bio_PUBKEY_ex(bio, nil, noPassphrase, nil, nil, nil)
+            default:
+                return PEM_read_bio_PrivateKey_ex(bio, nil, noPassphrase, nil, nil, nil)
+            }
         }
-        defer { OSSL_DECODER_CTX_free(decoder) }
-        let decoded: Bool = pem[block.offset...].withUnsafeBufferPointer { buffer in
-            var data: UnsafePointer<UInt8>? = buffer.baseAddress
-            var length = buffer.count
-            return OSSL_DECODER_from_data(decoder, &data, &length) == 1
-        }
-        guard decoded, let pkey else {
+        guard let pkey else {
             let detail = OpenSSL.drainErrors()
             throw JOSEError(code: .invalidKey, message: "\(what): the \"\(block.label)\" PEM block could not be decoded (\(detail))")
         }
         return PKey(taking: pkey, isPrivate: isPrivate)
+    }
+
+    /// PKCS#1 "RSA PUBLIC KEY" has no non-deprecated PEM_read function; the decoder handles it.
+    private static func decodeTypeSpecificRSAPublicKey(_ bio: OpaquePointer) -> OpaquePointer? {
+        var pkey: OpaquePointer? = nil
+        guard let decoder = OSSL_DECODER_CTX_new_for_pkey(&pkey, "PEM", nil, "RSA", authd_EVP_PKEY_PUBLIC_KEY(), nil, nil) else {
+            return nil
+        }
+        defer { OSSL_DECODER_CTX_free(decoder) }
+        if OSSL_DECODER_from_bio(decoder, bio) == 1 { return pkey }
+        // With OpenSSL 3.0 the first decoder use in a process was seen failing with "unsupported" and then
+        // succeeding; one retry from the start of the buffer keeps key loading deterministic.
+        ERR_clear_error()
+        guard BIO_ctrl(bio, BIO_CTRL_RESET, 0, nil) >= 0, OSSL_DECODER_from_bio(decoder, bio) == 1 else { return nil }
+        return pkey
     }
 
     private static func unsupported(_ label: String, what: String) -> JOSEError {

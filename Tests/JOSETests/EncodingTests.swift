@@ -1,0 +1,44 @@
+import XCTest
+
+@testable import JOSE
+
+final class EncodingTests: XCTestCase {
+    func testBase64URL() {
+        XCTAssertEqual(Base64URL.encodeString(Array("".utf8)), "")
+        XCTAssertEqual(Base64URL.encodeString(Array("f".utf8)), "Zg")
+        XCTAssertEqual(Base64URL.encodeString(Array("fo".utf8)), "Zm8")
+        XCTAssertEqual(Base64URL.encodeString(Array("foo".utf8)), "Zm9v")
+        XCTAssertEqual(Base64URL.encodeString([0xFB, 0xFF]), "-_8")
+        XCTAssertEqual(Base64URL.decode(Array("-_8".utf8)), [0xFB, 0xFF])
+        XCTAssertEqual(Base64URL.decode(Array("Zg==".utf8)), Array("f".utf8))
+        XCTAssertNil(Base64URL.decode(Array("Zg=".utf8)))  // padding that does not complete a group
+        XCTAssertNil(Base64URL.decode(Array("Zh".utf8)))  // non-canonical trailing bits
+        XCTAssertNil(Base64URL.decode(Array("Z".utf8)))
+        XCTAssertNil(Base64URL.decode(Array("Zm9v+g".utf8)))  // standard alphabet is not base64url
+        XCTAssertNil(Base64URL.decode(Array("Zm 9v".utf8)))
+        var rng = SystemRandomNumberGenerator()
+        for length in 0..<100 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            XCTAssertEqual(Base64URL.decode(Base64URL.encode(bytes)), bytes)
+        }
+    }
+
+    func testECDSASignatureConversion() {
+        // r with the high bit set needs a 0x00 pad in DER; s with leading zeros is shortened.
+        var raw = [UInt8](repeating: 0, count: 64)
+        raw[0] = 0x80
+        raw[31] = 1
+        raw[63] = 7
+        let der = raw.withUnsafeBufferPointer { ECDSASignature.derFromRaw($0) }
+        XCTAssertEqual(der, [0x30, 0x26, 0x02, 0x21, 0x00, 0x80] + [UInt8](repeating: 0, count: 30) + [1, 0x02, 0x01, 0x07])
+        XCTAssertEqual(ECDSASignature.rawFromDER(der, width: 32), raw)
+        XCTAssertNil(ECDSASignature.rawFromDER(der, width: 16))
+        XCTAssertNil(ECDSASignature.rawFromDER(Array(der.dropLast()), width: 32))
+        XCTAssertNil(ECDSASignature.rawFromDER([0x30, 0x00], width: 32))
+        // P-521 signatures need the long length form.
+        let wide = [UInt8](repeating: 0xFF, count: 132)
+        let wideDER = wide.withUnsafeBufferPointer { ECDSASignature.derFromRaw($0) }
+        XCTAssertEqual(Array(wideDER.prefix(3)), [0x30, 0x81, 0x8A])
+        XCTAssertEqual(ECDSASignature.rawFromDER(wideDER, width: 66), wide)
+    }
+}
