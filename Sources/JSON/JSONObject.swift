@@ -45,8 +45,10 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
                     entries[i].value = newValue
                 } else {
                     entries.append((key, newValue))
-                    if index != nil {
-                        index![key] = entries.count - 1
+                    if var map = index {
+                        index = nil  // release the stored copy so the insert below does not copy the table
+                        map[key] = entries.count - 1
+                        index = map
                     } else if entries.count > Self.indexThreshold {
                         rebuildIndex()
                     }

@@ -42,3 +42,31 @@ final class EncodingTests: XCTestCase {
         XCTAssertEqual(ECDSASignature.rawFromDER(wideDER, width: 66), wide)
     }
 }
+
+final class TokenFuzzTests: XCTestCase {
+    /// Random edits of a valid token must only ever produce a decode error (or, rarely, still verify) — never a crash.
+    func testMutatedTokensNeverCrash() throws {
+        let codec = try JWTCodec(algorithm: .ES256, signingKey: KeyGenerator.generate(.ES256).secretOrPrivatePEM)
+        let token = Array(try codec.sign(["user_id": "1", "exp": 2_000_000_000, "aud": ["a", "b"]]).utf8)
+        let alphabet = Array("ABCabc019-_.=+/!{}\" \u{0}".utf8)
+        var generator = SystemRandomNumberGenerator()
+        let original = try codec.decode(String(decoding: token, as: UTF8.self), validation: JWTValidation(), now: 1_700_000_000)
+        for _ in 0..<3000 {
+            var t = token
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                let i = Int.random(in: 0..<t.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: t[i] = alphabet.randomElement(using: &generator) ?? 0
+                case 1: t.remove(at: i)
+                default: t.insert(alphabet.randomElement(using: &generator) ?? 0, at: i)
+                }
+                if t.isEmpty { t = [0x2E] }
+            }
+            if let jwt = try? codec.decode(String(decoding: t, as: UTF8.self), validation: JWTValidation(audience: ["b"]), now: 1_700_000_000) {
+                // Only harmless spellings survive (such as "=" padding on the signature, which PyJWT accepts too).
+                XCTAssertEqual(jwt, original, String(decoding: t, as: UTF8.self))
+            }
+            _ = try? JWTInspector.decodeUnverified(String(decoding: t, as: UTF8.self))
+        }
+    }
+}
