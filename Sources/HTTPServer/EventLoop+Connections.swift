@@ -30,8 +30,9 @@ extension EventLoop {
                 switch error.errno {
                 case ECONNABORTED, EPROTO, EPERM, ENETDOWN, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH, ENETUNREACH:
                     continue  // that one client is gone; others may be waiting
-                case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                case EMFILE, ENFILE, ENOBUFS, ENOMEM, EINVAL:
                     // Level-triggered epoll would spin on a listener we cannot accept from; retry at the next sweep.
+                    // EINVAL: shutdown() has just stopped the listener and our shutdown message is on its way.
                     pauseAccepting()
                     return
                 default:
