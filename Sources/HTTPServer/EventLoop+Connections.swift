@@ -59,14 +59,15 @@ extension EventLoop {
             // Responses are written whole; Nagle would only delay them.
             _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
         }
+        // 31 bits of generation keep ids below the listener and wake-up tokens.
+        generation = (generation + 1) & 0x7FFF_FFFF
+        let id = (generation << 32) | UInt64(UInt32(fd))
         do {
-            try register(fd, events: EPOLLIN.rawValue, token: UInt64(fd))
+            try register(fd, events: EPOLLIN.rawValue, token: id)
         } catch {
             connectionCount.value.subtract(1, ordering: .relaxed)
             return  // `socket` closes the descriptor as it goes out of scope
         }
-        generation &+= 1
-        let id = (generation << 32) | UInt64(UInt32(fd))
         let peer = listener.family == .unix ? "unix" : SocketAddress.ipText(&storage)
         let parser = HTTPRequestParser(maxHeaderBytes: configuration.maxHeaderBytes, maxBodyBytes: configuration.maxBodyBytes,
                                        listenerTag: listener.tag, peer: peer)
@@ -196,7 +197,7 @@ extension EventLoop {
 
     /// Moves every answer that is next in line into the output, writes, then decides what to wait for.
     func drive(_ connection: Connection) {
-        guard connection.socket.isOpen else { return }
+        guard connection.socket.isOpen, !connection.isLingering else { return }
         var progressed = true
         while progressed {
             progressed = false
@@ -304,7 +305,7 @@ extension EventLoop {
         guard events != connection.registeredEvents else { return }
         var event = epoll_event()
         event.events = events
-        event.data.u64 = UInt64(connection.socket.raw)
+        event.data.u64 = connection.id
         do {
             _ = try SystemCall.value("epoll_ctl(MOD)") { Int(epoll_ctl(epoll.raw, EPOLL_CTL_MOD, connection.socket.raw, &event)) }
             connection.registeredEvents = events
