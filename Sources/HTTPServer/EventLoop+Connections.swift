@@ -260,14 +260,15 @@ extension EventLoop {
             do {
                 result = try SystemCall.run("write") {
                     connection.output.withUnsafeBytes { bytes in
-                        write(connection.socket.raw, bytes.baseAddress! + connection.outputOffset, connection.pendingOutput)
+                        guard let base = bytes.baseAddress else { return 0 }
+                        return write(connection.socket.raw, base + connection.outputOffset, connection.pendingOutput)
                     }
                 }
             } catch {
                 close(connection)
                 return false
             }
-            guard case let .value(written) = result else { break }
+            guard case let .value(written) = result, written > 0 else { break }
             connection.outputOffset += written
             connection.lastActivity = now
         }
