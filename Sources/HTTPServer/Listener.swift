@@ -113,12 +113,18 @@ final class Listener: @unchecked Sendable {
         try UnixSocketPath.clearStale(path)
 
         let socket = try newSocket(family: AF_UNIX)
-        _ = try SystemCall.value("bind", context: path) {
-            withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    Int(bind(socket.raw, $0, socklen_t(MemoryLayout<sockaddr_un>.size)))
+        do {
+            _ = try SystemCall.value("bind", context: path) {
+                withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        Int(bind(socket.raw, $0, socklen_t(MemoryLayout<sockaddr_un>.size)))
+                    }
                 }
             }
+        } catch where error.errno == ENOENT {
+            // The parent directory is not created here: its owner and mode are the administrator's decision.
+            throw HTTPServerError(.invalidAddress, "the directory of \(path) does not exist; create it (systemd: RuntimeDirectory=)",
+                                  errno: ENOENT)
         }
         let owned = try UnixSocketPath.claim(path)
         do {
