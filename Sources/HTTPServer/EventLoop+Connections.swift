@@ -44,7 +44,9 @@ extension EventLoop {
             if connectionCount.value.add(1, ordering: .relaxed).newValue > configuration.maxConnections {
                 connectionCount.value.subtract(1, ordering: .relaxed)
                 // Best effort: the client has usually not sent anything yet, so it reads this before our close.
-                _ = Self.overloadResponse.withUnsafeBytes { write(socket.raw, $0.baseAddress, $0.count) }
+                _ = try? SystemCall.run("write") {
+                    Self.overloadResponse.withUnsafeBytes { write(socket.raw, $0.baseAddress, $0.count) }
+                }
                 socket.close()
                 continue
             }
@@ -57,7 +59,10 @@ extension EventLoop {
         if listener.family == .tcp {
             var on: Int32 = 1
             // Responses are written whole; Nagle would only delay them.
-            _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+            // A failure only costs latency, so it does not cost the client its connection.
+            _ = try? SystemCall.value("setsockopt(TCP_NODELAY)") {
+                Int(setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size)))
+            }
         }
         // 31 bits of generation keep ids below the listener and wake-up tokens.
         generation = (generation + 1) & 0x7FFF_FFFF
@@ -282,8 +287,10 @@ extension EventLoop {
 
     /// Shut down our side, then read and discard until the client closes or the linger time ends.
     private func startLingering(_ connection: Connection) {
-        guard Glibc.shutdown(connection.socket.raw, Int32(SHUT_WR)) == 0 else {
-            close(connection)
+        do {
+            _ = try SystemCall.value("shutdown") { Int(Glibc.shutdown(connection.socket.raw, Int32(SHUT_WR))) }
+        } catch {
+            close(connection)  // ENOTCONN: the client is already gone
             return
         }
         connection.lingerDeadline = now + Self.lingerNanoseconds

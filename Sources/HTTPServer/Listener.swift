@@ -49,7 +49,8 @@ final class Listener: @unchecked Sendable {
     func stopListening() {
         closed.withLock { closed in
             guard !closed else { return }
-            _ = Glibc.shutdown(socket.raw, Int32(SHUT_RDWR))
+            // Failure leaves the socket listening until it is closed, which shutdown also does shortly after.
+            _ = try? SystemCall.value("shutdown") { Int(Glibc.shutdown(socket.raw, Int32(SHUT_RDWR))) }
         }
     }
 
