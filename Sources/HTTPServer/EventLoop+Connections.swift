@@ -30,8 +30,9 @@ extension EventLoop {
                 switch error.errno {
                 case ECONNABORTED, EPROTO, EPERM, ENETDOWN, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH, ENETUNREACH:
                     continue  // that one client is gone; others may be waiting
-                case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                case EMFILE, ENFILE, ENOBUFS, ENOMEM, EINVAL:
                     // Level-triggered epoll would spin on a listener we cannot accept from; retry at the next sweep.
+                    // EINVAL: shutdown() has just stopped the listener and our shutdown message is on its way.
                     pauseAccepting()
                     return
                 default:
@@ -43,7 +44,9 @@ extension EventLoop {
             if connectionCount.value.add(1, ordering: .relaxed).newValue > configuration.maxConnections {
                 connectionCount.value.subtract(1, ordering: .relaxed)
                 // Best effort: the client has usually not sent anything yet, so it reads this before our close.
-                _ = Self.overloadResponse.withUnsafeBytes { write(socket.raw, $0.baseAddress, $0.count) }
+                _ = try? SystemCall.run("write") {
+                    Self.overloadResponse.withUnsafeBytes { write(socket.raw, $0.baseAddress, $0.count) }
+                }
                 socket.close()
                 continue
             }
@@ -56,16 +59,20 @@ extension EventLoop {
         if listener.family == .tcp {
             var on: Int32 = 1
             // Responses are written whole; Nagle would only delay them.
-            _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+            // A failure only costs latency, so it does not cost the client its connection.
+            _ = try? SystemCall.value("setsockopt(TCP_NODELAY)") {
+                Int(setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size)))
+            }
         }
+        // 31 bits of generation keep ids below the listener and wake-up tokens.
+        generation = (generation + 1) & 0x7FFF_FFFF
+        let id = (generation << 32) | UInt64(UInt32(fd))
         do {
-            try register(fd, events: EPOLLIN.rawValue, token: UInt64(fd))
+            try register(fd, events: EPOLLIN.rawValue, token: id)
         } catch {
             connectionCount.value.subtract(1, ordering: .relaxed)
             return  // `socket` closes the descriptor as it goes out of scope
         }
-        generation &+= 1
-        let id = (generation << 32) | UInt64(UInt32(fd))
         let peer = listener.family == .unix ? "unix" : SocketAddress.ipText(&storage)
         let parser = HTTPRequestParser(maxHeaderBytes: configuration.maxHeaderBytes, maxBodyBytes: configuration.maxBodyBytes,
                                        listenerTag: listener.tag, peer: peer)
@@ -195,7 +202,7 @@ extension EventLoop {
 
     /// Moves every answer that is next in line into the output, writes, then decides what to wait for.
     func drive(_ connection: Connection) {
-        guard connection.socket.isOpen else { return }
+        guard connection.socket.isOpen, !connection.isLingering else { return }
         var progressed = true
         while progressed {
             progressed = false
@@ -258,14 +265,15 @@ extension EventLoop {
             do {
                 result = try SystemCall.run("write") {
                     connection.output.withUnsafeBytes { bytes in
-                        write(connection.socket.raw, bytes.baseAddress! + connection.outputOffset, connection.pendingOutput)
+                        guard let base = bytes.baseAddress else { return 0 }
+                        return write(connection.socket.raw, base + connection.outputOffset, connection.pendingOutput)
                     }
                 }
             } catch {
                 close(connection)
                 return false
             }
-            guard case let .value(written) = result else { break }
+            guard case let .value(written) = result, written > 0 else { break }
             connection.outputOffset += written
             connection.lastActivity = now
         }
@@ -279,8 +287,10 @@ extension EventLoop {
 
     /// Shut down our side, then read and discard until the client closes or the linger time ends.
     private func startLingering(_ connection: Connection) {
-        guard Glibc.shutdown(connection.socket.raw, Int32(SHUT_WR)) == 0 else {
-            close(connection)
+        do {
+            _ = try SystemCall.value("shutdown") { Int(Glibc.shutdown(connection.socket.raw, Int32(SHUT_WR))) }
+        } catch {
+            close(connection)  // ENOTCONN: the client is already gone
             return
         }
         connection.lingerDeadline = now + Self.lingerNanoseconds
@@ -303,7 +313,7 @@ extension EventLoop {
         guard events != connection.registeredEvents else { return }
         var event = epoll_event()
         event.events = events
-        event.data.u64 = UInt64(connection.socket.raw)
+        event.data.u64 = connection.id
         do {
             _ = try SystemCall.value("epoll_ctl(MOD)") { Int(epoll_ctl(epoll.raw, EPOLL_CTL_MOD, connection.socket.raw, &event)) }
             connection.registeredEvents = events

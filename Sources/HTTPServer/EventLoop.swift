@@ -11,8 +11,10 @@ final class EventLoop: @unchecked Sendable {
         case shutdown
     }
 
+    /// epoll tokens: connections use their id (below 2^63, see `Connection.id`); the wake-up eventfd and the
+    /// listeners count down from the top, so a token never names the wrong kind of descriptor.
     static let wakeToken = UInt64.max
-    static let listenerTokenBase: UInt64 = 1 << 40
+    static func listenerToken(_ index: Int) -> UInt64 { UInt64.max - 1 - UInt64(index) }
     static let readBufferSize = 64 * 1024
     static let maxEventsPerWait: Int32 = 256
     /// How long a closing connection keeps draining input so that the client reads our last response
@@ -117,12 +119,13 @@ final class EventLoop: @unchecked Sendable {
     private func handle(events: UInt32, token: UInt64) {
         if token == Self.wakeToken {
             drainMailbox()
-        } else if token >= Self.listenerTokenBase {
-            let index = Int(token - Self.listenerTokenBase)
+        } else if token > UInt64.max - 1 - UInt64(listeners.count) {
+            let index = Int(UInt64.max - 1 - token)
             if index < listeners.count { accept(from: listeners[index]) }
         } else {
-            let fd = Int(token)
-            guard fd < connections.count, let connection = connections[fd] else { return }
+            // The id check drops events for a connection closed earlier in this batch whose fd was reused.
+            let fd = Int(token & 0xFFFF_FFFF)
+            guard fd < connections.count, let connection = connections[fd], connection.id == token else { return }
             connectionEvent(connection, events: events)
         }
     }
@@ -196,7 +199,7 @@ final class EventLoop: @unchecked Sendable {
     func registerListeners() throws(HTTPServerError) {
         for (index, listener) in listeners.enumerated() {
             try register(listener.socket.raw, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue,
-                         token: Self.listenerTokenBase + UInt64(index))
+                         token: Self.listenerToken(index))
         }
     }
 

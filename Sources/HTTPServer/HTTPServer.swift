@@ -92,13 +92,14 @@ public final class HTTPServer: Sendable {
         state.withLock { $0.addresses }
     }
 
-    /// Thread-safe and idempotent: stop accepting, finish requests already received, close, then release
-    /// `waitUntilStopped()`.
+    /// Thread-safe and idempotent: stop accepting (no connection is accepted once this returns), finish requests
+    /// already received, close, then release `waitUntilStopped()`.
     public func shutdown() {
-        let loops = state.withLock { state in
+        let (loops, release) = state.withLock { state in
             state.stopRequested = true
-            return state.loops
+            return (state.loops, state.release)
         }
+        release?.stopListening()
         for loop in loops { loop.post(.shutdown) }
     }
 

@@ -14,7 +14,7 @@ final class Listener: @unchecked Sendable {
     let address: String
     /// Set only for sockets this server created on a path, so only those are unlinked.
     private let ownedPath: UnixSocketPath?
-    private let closed = Atomic<Bool>(false)
+    private let closed = Mutex(false)
 
     init(socket: FileDescriptor, family: Family, tag: Int, address: String, ownedPath: UnixSocketPath?) {
         self.socket = socket
@@ -36,9 +36,22 @@ final class Listener: @unchecked Sendable {
     /// Closes the socket and removes the socket file, if it is still the one this server created. Only the
     /// first call acts; callers guarantee no loop uses the socket any more.
     func close() {
-        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        socket.close()
-        ownedPath?.removeIfStillOurs()
+        closed.withLock { closed in
+            guard !closed else { return }
+            closed = true
+            socket.close()
+            ownedPath?.removeIfStillOurs()
+        }
+    }
+
+    /// Makes the kernel refuse new connections at once (Linux: shutdown() on a listening socket stops it
+    /// listening, for TCP and unix alike), while the descriptor stays open until no loop watches it.
+    func stopListening() {
+        closed.withLock { closed in
+            guard !closed else { return }
+            // Failure leaves the socket listening until it is closed, which shutdown also does shortly after.
+            _ = try? SystemCall.value("shutdown") { Int(Glibc.shutdown(socket.raw, Int32(SHUT_RDWR))) }
+        }
     }
 
     static let backlog: Int32 = 4096
@@ -101,12 +114,18 @@ final class Listener: @unchecked Sendable {
         try UnixSocketPath.clearStale(path)
 
         let socket = try newSocket(family: AF_UNIX)
-        _ = try SystemCall.value("bind", context: path) {
-            withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    Int(bind(socket.raw, $0, socklen_t(MemoryLayout<sockaddr_un>.size)))
+        do {
+            _ = try SystemCall.value("bind", context: path) {
+                withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        Int(bind(socket.raw, $0, socklen_t(MemoryLayout<sockaddr_un>.size)))
+                    }
                 }
             }
+        } catch where error.errno == ENOENT {
+            // The parent directory is not created here: its owner and mode are the administrator's decision.
+            throw HTTPServerError(.invalidAddress, "the directory of \(path) does not exist; create it (systemd: RuntimeDirectory=)",
+                                  errno: ENOENT)
         }
         let owned = try UnixSocketPath.claim(path)
         do {

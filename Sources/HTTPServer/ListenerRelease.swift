@@ -16,6 +16,11 @@ final class ListenerRelease: Sendable {
         if remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { closeAll() }
     }
 
+    /// Called by `HTTPServer.shutdown()`, so no connection is accepted once it returns.
+    func stopListening() {
+        for listener in listeners { listener.stopListening() }
+    }
+
     /// Idempotent; also the final clean-up once every loop has exited.
     func closeAll() {
         for listener in listeners { listener.close() }

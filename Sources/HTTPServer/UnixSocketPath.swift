@@ -51,16 +51,22 @@ struct UnixSocketPath: Sendable {
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: bytes.prefix(raw.count - 1))
         }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(probe.raw, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+        do {
+            // .wouldBlock (EAGAIN) means a full backlog: the server is alive, just busy.
+            _ = try SystemCall.run("connect") {
+                withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        Int(connect(probe.raw, $0, socklen_t(MemoryLayout<sockaddr_un>.size)))
+                    }
+                }
             }
-        }
-        if result == 0 { return true }
-        switch errno {
-        case ECONNREFUSED, ENOENT: return false
-        case EAGAIN, EINPROGRESS: return true
-        case let code: throw HTTPServerError.systemCall("connect", errno: code, context: "probing \(path)")
+            return true
+        } catch where error.errno == ECONNREFUSED || error.errno == ENOENT {
+            return false
+        } catch where error.errno == EINPROGRESS {
+            return true
+        } catch {
+            throw HTTPServerError.systemCall("connect", errno: error.errno ?? 0, context: "probing \(path)")
         }
     }
 

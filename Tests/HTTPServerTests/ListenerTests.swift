@@ -72,6 +72,15 @@ final class ListenerTests: ServerTestCase {
         XCTAssertEqual(try XCTUnwrap(try client.readResponse()).status, 200)
     }
 
+    func testMissingParentDirectoryIsAClearError() throws {
+        let path = temporaryDirectory() + "/missing/authd.sock"
+        let server = HTTPServer(configuration: Self.configuration(), listeners: [.unix(path: path)], responder: responder)
+        XCTAssertThrowsError(try server.start()) { error in
+            XCTAssertEqual(error as? HTTPServerError, HTTPServerError(.invalidAddress, ""))
+            XCTAssertTrue("\(error)".contains("does not exist"), "\(error)")
+        }
+    }
+
     func testPathThatIsNotASocketIsRefused() throws {
         let path = temporaryDirectory() + "/regular-file"
         let file = open(path, O_CREAT | O_WRONLY, 0o600)

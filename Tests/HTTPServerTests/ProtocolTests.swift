@@ -48,6 +48,23 @@ final class ProtocolTests: ServerTestCase {
         }
     }
 
+    func testLargeResponsesToASlowReaderArriveWhole() throws {
+        let port = try startTCP()
+        let client = try TestClient(port: port)
+        let size = 3 << 20
+        // Three pipelined multi-megabyte answers overflow the socket buffer, so the server must wait for EPOLLOUT.
+        try client.send(String(repeating: "GET /big?n=\(size) HTTP/1.1\r\nHost: t\r\n\r\n", count: 3))
+        usleep(200_000)
+        let expected = (0..<size).map { UInt8(truncatingIfNeeded: $0 % 251) }
+        for _ in 0..<3 {
+            let response = try XCTUnwrap(try client.readResponse())
+            XCTAssertEqual(response.body.count, size)
+            XCTAssertTrue(response.body == expected)
+        }
+        try client.send("GET /after HTTP/1.1\r\nHost: t\r\n\r\n")
+        XCTAssertEqual(try XCTUnwrap(try client.readResponse()).header("X-Path"), "/after")
+    }
+
     func testHTTP10ClosesUnlessKeepAliveIsAsked() throws {
         let port = try startTCP()
         let plain = try TestClient(port: port)

@@ -34,6 +34,20 @@ final class ShutdownTests: ServerTestCase {
         XCTAssertEqual(stopped.wait(timeout: .now() + 10), .success)
     }
 
+    func testNoConnectionIsAcceptedOnceShutdownReturns() throws {
+        let path = temporaryDirectory() + "/authd.sock"
+        let server = try startServer(listeners: [.tcp(host: "127.0.0.1", port: 0), .unix(path: path)])
+        let port = try XCTUnwrap(port(of: server))
+        let held = try TestClient(port: port)
+        try held.send("GET /hold HTTP/1.1\r\nHost: t\r\n\r\n")
+        let (request, deferred) = try XCTUnwrap(responder.held.next())
+        server.shutdown()
+        XCTAssertThrowsError(try TestClient(port: port))
+        XCTAssertThrowsError(try TestClient(unixPath: path))
+        deferred.complete(TestResponder.echo(request))
+        XCTAssertEqual(try XCTUnwrap(try held.readResponse()).status, 200)
+    }
+
     func testShutdownWithoutConnectionsStopsAndIsIdempotent() throws {
         let server = try startServer()
         server.shutdown()

@@ -20,7 +20,7 @@ final class HeldRequests: Sendable {
 }
 
 /// Routes by path: echo (default), `/defer?ms=N` (answers later from another thread), `/hold` (parked),
-/// `/drop` (never answered), `/close` (asks to close), `/status?code=N`.
+/// `/drop` (never answered), `/close` (asks to close), `/status?code=N`, `/big?n=N` (N-byte body).
 struct TestResponder: HTTPResponder {
     let held = HeldRequests()
 
@@ -41,6 +41,9 @@ struct TestResponder: HTTPResponder {
             var response = Self.echo(request)
             response.headers.add("Connection", "close")
             return response
+        case "/big":
+            let size = Int(request.query.split(separator: "=").last ?? "0") ?? 0
+            return HTTPResponse(status: 200, headers: ["X-Path": "/big"], body: (0..<size).map { UInt8(truncatingIfNeeded: $0 % 251) })
         case "/status":
             let code = Int(request.query.split(separator: "=").last ?? "200") ?? 200
             return HTTPResponse(status: code, headers: ["X-Status": "\(code)"], body: Array("status".utf8))
