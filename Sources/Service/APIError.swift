@@ -6,6 +6,8 @@ public struct APIError: Error, Sendable {
     public let status: Int
     public let body: JSONObject
     public let headers: [(String, String)]
+    /// Set on the refusal of a blacklisted token, so refresh can report the reuse.
+    var isBlacklistedToken = false
 
     public init(status: Int, body: JSONObject, headers: [(String, String)] = []) {
         self.status = status

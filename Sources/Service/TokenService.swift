@@ -122,6 +122,10 @@ public final class TokenService: Sendable {
             token = try validate(raw, as: .refresh, now: time)
             user = try activeUser(for: token)
         } catch {
+            if error.isBlacklistedToken, policy.rotateRefreshTokens, policy.blacklistAfterRotation,
+               let jti = try? JWTInspector.decodeUnverified(fields.strings(["refresh"])[0]).claims[policy.jtiClaim ?? "jti"]?.stringValue {
+                return reportReuse(jti: jti, refusal: error, time: time, completion: completion)
+            }
             return completion(.failure(error))
         }
         var body: JSONObject = [:]
@@ -159,6 +163,20 @@ public final class TokenService: Sendable {
                 log.error("rotation of \(old.jti) failed: \(error)")
                 completion(.failure(.internalFailure))
             }
+        }
+    }
+
+    /// A rotated (blacklisted) refresh token came back: refuse it, and unless it is the immediate predecessor
+    /// within the grace window, revoke every token of its family (the thief's and the owner's alike).
+    private func reportReuse(jti: String, refusal: APIError, time: Double, completion: @escaping Completion) {
+        let log = self.log
+        store.reportReuse(jti: jti, grace: policy.reuseGrace, now: time) { outcome in
+            if case .success(.reused(let revoked, false)?) = outcome {
+                log.warning("refresh token \(jti) was reused after rotation; revoked \(revoked) tokens of its family")
+            } else if case .failure(let error) = outcome {
+                log.error("recording the reuse of \(jti) failed: \(error)")
+            }
+            completion(.failure(refusal))
         }
     }
 
@@ -239,7 +257,9 @@ public final class TokenService: Sendable {
         if kind.isBlacklistable {
             guard let jti = jtiString(token) else { throw invalid("Token has no id") }
             if try storeCall({ () throws(StoreError) in try store.isBlacklisted(jti: jti) }) {
-                throw invalid("Token is blacklisted")
+                var refusal = invalid("Token is blacklisted")
+                refusal.isBlacklistedToken = true
+                throw refusal
             }
         }
         try checkExpiry(token, claim: "exp", now: time)

@@ -122,6 +122,15 @@ extension Store {
         try requireFinite(token.createdAt, "created_at")
     }
 
+    /// A blacklisted refresh token was presented again (the blacklist check refused it before any rotation):
+    /// applies the same reuse rule as `rotate`. `nil` means the token is not blacklisted (any more).
+    public func reportReuse(jti: String, grace: Double, now: Double,
+                            completion: @escaping @Sendable (Result<RotationOutcome?, StoreError>) -> Void) {
+        writer.submit({ (c) throws(StoreError) -> RotationOutcome? in
+            try Store.reuseOutcome(jti: jti, grace: grace, now: now, c)
+        }, completion: completion)
+    }
+
     private static func validateRotation(old: TokenRecord, new: TokenRecord, grace: Double, now: Double) throws(StoreError) {
         try validate(old)
         try validate(new)
@@ -203,18 +212,7 @@ extension Store {
         old: TokenRecord, new: TokenRecord, blacklistOld: Bool, grace: Double, now: Double
     ) -> @Sendable (SQLiteConnection) throws(StoreError) -> RotationOutcome {
         { (c) throws(StoreError) -> RotationOutcome in
-            if let known = try find(old.jti, c), let blacklistedAt = known.blacklistedAt {
-                let raced = known.reason == BlacklistReason.rotated.rawValue && now - blacklistedAt < grace
-                if raced, try !hasRotatedChild(old.jti, c) {
-                    return .reused(revokedFamilyTokens: 0, withinGrace: true)
-                }
-                let revoked = try c.run("""
-                    INSERT INTO blacklisted_tokens (token_id, blacklisted_at, reason)
-                    SELECT o.id, ?, 'reuse' FROM outstanding_tokens o
-                    WHERE o.family = ? AND NOT EXISTS (SELECT 1 FROM blacklisted_tokens b WHERE b.token_id = o.id)
-                    """, [.real(now), .text(known.family)])
-                return .reused(revokedFamilyTokens: revoked, withinGrace: false)
-            }
+            if let reuse = try reuseOutcome(jti: old.jti, grace: grace, now: now, c) { return reuse }
             let parent = try insert(old, family: old.jti, parentJTI: nil, c)
             if blacklistOld {
                 _ = try addBlacklistRow(tokenID: parent.id, reason: .rotated, now: now, c)
@@ -225,6 +223,23 @@ extension Store {
             }
             return .rotated
         }
+    }
+
+    /// The reuse branch of a rotation: nil when `jti` is not blacklisted; otherwise the grace decision, revoking
+    /// the family outside the grace window.
+    private static func reuseOutcome(jti: String, grace: Double, now: Double,
+                                     _ c: SQLiteConnection) throws(StoreError) -> RotationOutcome? {
+        guard let known = try find(jti, c), let blacklistedAt = known.blacklistedAt else { return nil }
+        let raced = known.reason == BlacklistReason.rotated.rawValue && now - blacklistedAt < grace
+        if raced, try !hasRotatedChild(jti, c) {
+            return .reused(revokedFamilyTokens: 0, withinGrace: true)
+        }
+        let revoked = try c.run("""
+            INSERT INTO blacklisted_tokens (token_id, blacklisted_at, reason)
+            SELECT o.id, ?, 'reuse' FROM outstanding_tokens o
+            WHERE o.family = ? AND NOT EXISTS (SELECT 1 FROM blacklisted_tokens b WHERE b.token_id = o.id)
+            """, [.real(now), .text(known.family)])
+        return .reused(revokedFamilyTokens: revoked, withinGrace: false)
     }
 
     private static func hasRotatedChild(_ jti: String, _ c: SQLiteConnection) throws(StoreError) -> Bool {

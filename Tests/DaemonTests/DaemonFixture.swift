@@ -31,6 +31,8 @@ final class DaemonFixture {
         var extraYAML = ""
         var iterations = 1000
         var startServer = true
+        var poolWorkers: Int?
+        var poolQueue: Int?
     }
 
     init(_ options: Options = Options()) throws {
@@ -57,7 +59,7 @@ final class DaemonFixture {
             store:
               sqlite: \(directory)/authd.sqlite3
             passwords:
-              iterations: \(options.iterations)
+              iterations: \(options.iterations)\(options.poolWorkers.map { "\n  workers: \($0)" } ?? "")\(options.poolQueue.map { "\n  queue: \($0)" } ?? "")
             logging:
               level: debug
 
@@ -76,6 +78,7 @@ final class DaemonFixture {
     var log: String { stderrLog.text }
 
     func start() throws {
+        stderrLog.clear()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["serve", "--config", configPath]
@@ -150,5 +153,6 @@ final class LockedBuffer: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
     func append(_ more: Data) { lock.lock(); data.append(more); lock.unlock() }
+    func clear() { lock.lock(); data.removeAll(); lock.unlock() }
     var text: String { lock.lock(); defer { lock.unlock() }; return String(decoding: data, as: UTF8.self) }
 }
