@@ -52,6 +52,7 @@ public enum AuthdCommand {
                         [--staff] [--superuser]
           user passwd NAME [--password-stdin]
           user activate NAME | user deactivate NAME | user delete NAME | user list
+          user import FILE|-                  users from Django's `manage.py dumpdata auth.user`, ids and hashes kept
           flush-expired                       delete expired outstanding and blacklisted tokens
           --version                           print the version
 

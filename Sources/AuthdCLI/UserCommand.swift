@@ -9,6 +9,7 @@ enum UserCommand {
     static let usage = """
         authd user add NAME [--password-stdin] [--inactive] [--email E] [--first-name F] [--last-name L] [--staff] [--superuser]
                authd user passwd NAME [--password-stdin] | authd user activate|deactivate|delete NAME | authd user list
+               authd user import FILE|-
         """
 
     static func run(_ arguments: [String]) throws(CLIError) {
@@ -28,6 +29,7 @@ enum UserCommand {
             let name = try scanner.positionals(2, usage: "authd user delete NAME")[1]
             try withStore(context) { store throws(StoreError) in try store.deleteUser(username: name) }
             print("user \(name) deleted")
+        case "import": try UserImportCommand.run(scanner, context)
         case "list":
             _ = try scanner.positionals(1, usage: "authd user list")
             let users = try withStore(context) { store throws(StoreError) in try store.users() }

@@ -43,6 +43,14 @@ extension Store {
         writer.submit({ (c) throws(StoreError) -> User in try Store.insert(new, c) }, completion: completion)
     }
 
+    /// Adds a user under a given id: importing from Django keeps primary keys, so tokens that carry
+    /// `user_id` keep naming the same person.
+    public func importUser(_ new: NewUser, id: Int64) throws(StoreError) -> User {
+        try Store.validate(new)
+        guard id > 0 else { throw StoreError(.invalidArgument, "a user id must be positive, not \(id)") }
+        return try writer.perform { (c) throws(StoreError) -> User in try Store.insert(new, id: id, c) }
+    }
+
     public func setPassword(username: String, hash: String) throws(StoreError) {
         try writer.perform { (c) throws(StoreError) in
             try Store.requireOneRow(
@@ -94,17 +102,20 @@ extension Store {
         try requireFinite(new.lastLogin, "last_login")
     }
 
-    private static func insert(_ new: NewUser, _ c: SQLiteConnection) throws(StoreError) -> User {
+    private static func insert(_ new: NewUser, id: Int64? = nil, _ c: SQLiteConnection) throws(StoreError) -> User {
         do throws(StoreError) {
             try c.run("""
-                INSERT INTO users (username, password, is_active, is_staff, is_superuser, email, first_name,
+                INSERT INTO users (id, username, password, is_active, is_staff, is_superuser, email, first_name,
                                    last_name, last_login, date_joined)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                [.text(new.username), .text(new.passwordHash), .bool(new.isActive), .bool(new.isStaff),
-                 .bool(new.isSuperuser), .text(new.email), .text(new.firstName), .text(new.lastName),
-                 .optional(new.lastLogin), .real(new.dateJoined)])
+                [id.map { .int($0) } ?? .null, .text(new.username), .text(new.passwordHash), .bool(new.isActive),
+                 .bool(new.isStaff), .bool(new.isSuperuser), .text(new.email), .text(new.firstName),
+                 .text(new.lastName), .optional(new.lastLogin), .real(new.dateJoined)])
         } catch where error.code == .conflict {
+            if let id {
+                throw StoreError(.conflict, "a user named \(new.username) or with id \(id) already exists")
+            }
             throw StoreError(.conflict, "a user named \(new.username) already exists; choose another username")
         }
         return User(
