@@ -94,6 +94,20 @@ final class RobustnessTests: XCTestCase {
         XCTAssertTrue(daemon.log.contains("reused after rotation"), daemon.log)
     }
 
+    /// A live daemon owns its Unix socket: a second one refuses to start; after a crash the stale file is replaced.
+    func testLiveSocketIsRefusedAndStaleSocketReplaced() throws {
+        let daemon = try DaemonFixture()
+        let second = daemon.cli(["serve"])
+        XCTAssertEqual(second.status, 1)
+        XCTAssertTrue(second.stderr.contains(daemon.socketPath), second.stderr)
+        XCTAssertEqual(try daemon.unix().request("GET", "/healthz").status, 200, "the first daemon keeps serving")
+
+        daemon.stop(signal: SIGKILL)   // leaves the socket file behind
+        XCTAssertTrue(FileManager.default.fileExists(atPath: daemon.socketPath))
+        try daemon.start()
+        XCTAssertEqual(try daemon.unix().request("GET", "/healthz").status, 200)
+    }
+
     /// The README's run command: `authd serve --dev` in an empty folder creates its state and serves.
     func testDevelopmentModeCreatesItsState() throws {
         let dir = NSTemporaryDirectory() + "authd-dev-\(UUID().uuidString.prefix(8))"
