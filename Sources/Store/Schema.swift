@@ -11,6 +11,11 @@
 ///   when the user is deleted (SimpleJWT's SET NULL).
 /// - `blacklisted_tokens`: at most one row per outstanding token (SimpleJWT's BlacklistedToken), deleted with it,
 ///   with the time and reason it was blacklisted.
+///
+/// Tables (version 2):
+/// - `groups`: Django's auth.Group without permissions: a unique, case-sensitive name. AUTOINCREMENT for the
+///   same reason as `users`: a deleted group's id is never reused.
+/// - `user_groups`: membership, deleted with the user or the group (Django's M2M through table).
 enum Schema {
     struct Migration {
         let version: Int
@@ -51,6 +56,18 @@ enum Schema {
                 blacklisted_at REAL NOT NULL,
                 reason TEXT NOT NULL CHECK (reason IN ('rotated', 'logout', 'reuse', 'admin'))
             );
+            """),
+        Migration(version: 2, sql: """
+            CREATE TABLE groups (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL UNIQUE
+            );
+            CREATE TABLE user_groups (
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+                PRIMARY KEY (user_id, group_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX user_groups_group_id ON user_groups(group_id);
             """),
     ]
 
