@@ -18,8 +18,8 @@ public final class ClaimsPipeline: Sendable {
     /// The keys every entry may have, whatever its provider.
     public static let commonKeys = ["provider", "on_error"]
 
-    /// Builds every entry (strict options), then validates every one. Reports every problem found; when there
-    /// is any, the providers already built are shut down and nothing is returned.
+    /// Builds every entry (strict options), then validates every one built. Reports every problem found (the
+    /// first of each entry); when there is any, the providers already built are shut down and nothing is returned.
     public static func build(entries nodes: [YAMLNode], policy: ClaimsPolicy, registry: ProviderRegistry,
                              environment: ProviderEnvironment) -> Result<ClaimsPipeline, PluginErrors> {
         var errors: [PluginError] = []
@@ -31,13 +31,12 @@ public final class ClaimsPipeline: Sendable {
                 errors.append(error)
             }
         }
-        if errors.isEmpty {
-            for entry in built {
-                do {
-                    try entry.provider.validate(environment)
-                } catch {
-                    errors.append(error)
-                }
+        // Validate what was built even when other entries failed, so one pass lists every problem.
+        for entry in built {
+            do {
+                try entry.provider.validate(environment)
+            } catch {
+                errors.append(error)
             }
         }
         guard errors.isEmpty else {

@@ -46,7 +46,7 @@ public struct CommandClaimsProvider: ClaimsProvider {
                                 "\"\(argv[0])\" is not a path; give the executable's absolute path, such as "
                                 + "/usr/lib/authd/claims-hook (authd runs no shell and searches no PATH)")
         }
-        executable = options.environment.resolve(argv[0])
+        executable = Self.absolute(options.environment.resolve(argv[0]))
         arguments = Array(argv.dropFirst())
         timeout = try options.duration("timeout", in: Self.timeoutRange) ?? Self.defaultTimeout
         maxOutputBytes = try options.integer("max_output_bytes", in: 2...(16 << 20)) ?? Self.defaultMaxOutputBytes
@@ -112,6 +112,17 @@ public struct CommandClaimsProvider: ClaimsProvider {
                 + "it must print one JSON object of claims, such as {\"role\":\"admin\"}")
         }
         return claims
+    }
+
+    /// The child starts in `/`, so a path relative to the working directory (settings given as `--config
+    /// authd.yaml`) is made absolute now.
+    static func absolute(_ path: String) -> String {
+        guard !path.hasPrefix("/") else { return path }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return path }
+        let directory = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let relative = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
+        return directory == "/" ? "/" + relative : directory + "/" + relative
     }
 
     /// The first line of standard error, printable and short, for the log; nil when there is none.
