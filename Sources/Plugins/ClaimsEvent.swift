@@ -6,6 +6,11 @@ public struct ClaimsEvent: Sendable, Equatable, CustomStringConvertible {
     public let level: Level
     public let message: String
 
+    public init(level: Level, message: String) {
+        self.level = level
+        self.message = message
+    }
+
     public var description: String { message }
 }
 
