@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The database schema, as an ordered list of migrations. The version applied is kept in
 /// `PRAGMA user_version`; a migration is never edited once released, only new ones are appended.
 ///
@@ -78,7 +82,7 @@ enum Schema {
     /// the new version and does nothing.
     static func migrate(_ connection: SQLiteConnection) throws(StoreError) {
         // WAL must be switched on outside a transaction; it is persistent, so this is a no-op after the first time.
-        let mode = try connection.first("PRAGMA journal_mode = WAL") { $0.text(0) }
+        let mode = try switchToWAL(connection)
         guard mode?.lowercased() == "wal" else {
             throw StoreError(.io, "could not switch \(connection.path) to WAL mode (got \(mode ?? "nothing")); "
                 + "put the database on a local file system that supports shared memory")
@@ -100,6 +104,21 @@ enum Schema {
         } catch {
             if connection.inTransaction { try? connection.execute("ROLLBACK") }
             throw error
+        }
+    }
+
+    /// Switching a new file to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at once (without the
+    /// busy handler) while another connection opening the same new file holds it: a CLI and the daemon
+    /// starting together. That wait is short, so retry for a while.
+    private static func switchToWAL(_ connection: SQLiteConnection) throws(StoreError) -> String? {
+        var attempts = 0
+        while true {
+            do {
+                return try connection.first("PRAGMA journal_mode = WAL") { $0.text(0) }
+            } catch where error.code == .busy && attempts < 500 {
+                attempts += 1
+                usleep(10_000)
+            }
         }
     }
 }
