@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "JOSE", dependencies: ["COpenSSL", "JSON"]),
         .target(name: "Settings", dependencies: ["CYAML"]),
-        .target(name: "Plugins", dependencies: ["Settings", "JSON"]),
+        .target(name: "Plugins", dependencies: ["Settings", "JSON", "Store"]),
         .target(name: "Store", dependencies: ["CSQLite"]),
         .target(name: "Passwords", dependencies: ["COpenSSL"]),
         .target(name: "HTTPServer", dependencies: ["CEpoll"]),
@@ -36,6 +36,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "PasswordsTests", dependencies: ["Passwords"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "PluginsTests", dependencies: ["Plugins", "Settings", "Store", "JSON"]),
         .testTarget(name: "DaemonTests", dependencies: ["authd", "JSON", "JOSE", "TestSupport"], exclude: ["Interop"]),
     ],
     swiftLanguageModes: [.v6]

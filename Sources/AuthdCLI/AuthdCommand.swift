@@ -31,6 +31,8 @@ public enum AuthdCommand {
         case "keys": try KeysCommand.run(rest)
         case "token": try TokenCommand.run(rest)
         case "user": try UserCommand.run(rest)
+        case "group": try GroupCommand.run(rest)
+        case "plugins": try PluginsCommand.run(rest)
         case "flush-expired": try FlushExpiredCommand.run(rest)
         default:
             throw .usage("unknown command \"\(command)\"")
@@ -53,6 +55,10 @@ public enum AuthdCommand {
           user passwd NAME [--password-stdin]
           user activate NAME | user deactivate NAME | user delete NAME | user list
           user import FILE|-                  users from Django's `manage.py dumpdata auth.user`, ids and hashes kept
+          user groups NAME [--add GROUP] [--remove GROUP]
+                                              change and list a user's groups (claims.groups)
+          group add NAME | group delete NAME | group list
+          plugins                             list the claim providers that claims: entries may name
           flush-expired                       delete expired outstanding and blacklisted tokens
           --version                           print the version
 

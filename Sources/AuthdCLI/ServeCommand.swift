@@ -16,8 +16,16 @@ enum ServeCommand {
             guard scanner.value("--config") == nil else { throw .usage("--dev and --config exclude each other") }
             context = try DevelopmentState.prepare()
         }
+        let registry = try PluginsCommand.registry()
         let components = try context.components()
-        let claims = NoExtraClaims()
+        let claims: ProviderClaimsSource
+        do throws(ConfigurationFailure) {
+            claims = try ProviderClaimsSource.build(components, registry: registry)
+        } catch {
+            components.store.close()
+            throw .failure("invalid settings:\n" + error.description)
+        }
+        defer { claims.shutdown() }
         do {
             try Daemon(components: components, claims: claims).run()
         } catch {

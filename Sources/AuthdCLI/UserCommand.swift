@@ -10,11 +10,12 @@ enum UserCommand {
         authd user add NAME [--password-stdin] [--inactive] [--email E] [--first-name F] [--last-name L] [--staff] [--superuser]
                authd user passwd NAME [--password-stdin] | authd user activate|deactivate|delete NAME | authd user list
                authd user import FILE|-
+               authd user groups NAME [--add GROUP] [--remove GROUP]
         """
 
     static func run(_ arguments: [String]) throws(CLIError) {
         let scanner = try ArgumentScanner(
-            arguments, valued: CommandContext.valuedOptions.union(["--email", "--first-name", "--last-name"]),
+            arguments, valued: CommandContext.valuedOptions.union(["--email", "--first-name", "--last-name", "--add", "--remove"]),
             flags: ["--password-stdin", "--inactive", "--staff", "--superuser"])
         guard let action = scanner.positionals.first else { throw .usage("missing user command; usage: \(usage)") }
         let context = CommandContext(scanner)
@@ -34,6 +35,7 @@ enum UserCommand {
             _ = try scanner.positionals(1, usage: "authd user list")
             let users = try withStore(context) { store throws(StoreError) in try store.users() }
             print(table(users))
+        case "groups": try groups(scanner, context)
         default:
             throw .usage("unknown user command \"\(action)\"; usage: \(usage)")
         }
@@ -66,6 +68,18 @@ enum UserCommand {
         print("password of \(name) changed")
     }
 
+    /// `authd user groups NAME [--add G] [--remove G]`: changes membership, then lists the user's groups.
+    private static func groups(_ scanner: ArgumentScanner, _ context: CommandContext) throws(CLIError) {
+        let name = try scanner.positionals(2, usage: "authd user groups NAME [--add GROUP] [--remove GROUP]")[1]
+        let add = scanner.value("--add"), remove = scanner.value("--remove")
+        let names = try withStore(context) { store throws(StoreError) -> [String] in
+            if let add { try store.addUser(username: name, toGroup: add) }
+            if let remove { try store.removeUser(username: name, fromGroup: remove) }
+            return try store.groupNames(username: name)
+        }
+        print(names.joined(separator: "\n"))
+    }
+
     private static func hashPassword(_ password: [UInt8], settings: AuthdSettings) throws(CLIError) -> String {
         do {
             return try ServiceComponents.makeHasher(settings.passwords).encode(password)
@@ -76,7 +90,7 @@ enum UserCommand {
         }
     }
 
-    private static func withStore<T>(_ context: CommandContext,
+    static func withStore<T>(_ context: CommandContext,
                                      _ body: (Store) throws(StoreError) -> T) throws(CLIError) -> T {
         let store = try context.store()
         defer { store.close() }
@@ -93,6 +107,11 @@ enum UserCommand {
             rows.append([String(user.id), user.username, yes(user.isActive), yes(user.isStaff), yes(user.isSuperuser),
                          user.email, user.lastLogin.map(Timestamp.iso8601) ?? "never"])
         }
+        return table(rows)
+    }
+
+    /// Left-aligned columns, two spaces apart; the first row is the header.
+    static func table(_ rows: [[String]]) -> String {
         var widths = [Int](repeating: 0, count: rows[0].count)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
         return rows.map { row in

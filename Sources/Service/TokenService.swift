@@ -115,7 +115,7 @@ public final class TokenService: Sendable {
     /// `POST /api/token/refresh/`: a new access token, and with rotation a new refresh token, atomically.
     func refresh(_ fields: RequestFields, completion: @escaping Completion) {
         let time = now()
-        var token: JSONObject
+        let token: JSONObject
         let user: User?
         do {
             let raw = try fields.strings(["refresh"])[0]
@@ -128,6 +128,35 @@ public final class TokenService: Sendable {
             }
             return completion(.failure(error))
         }
+        // Re-evaluating providers may block (a claims.command hook): never on the event loop.
+        if claims.reevaluatesOnRefresh, let user {
+            let validated = token
+            let accepted = pool.submit { [self] in
+                do throws(APIError) {
+                    let fresh = try claims.claims(for: user)
+                    finishRefresh(replacingProviderClaims(of: validated, with: fresh), user: user, now: time,
+                                  completion: completion)
+                } catch {
+                    completion(.failure(error))
+                }
+            }
+            if !accepted { completion(.failure(.serviceBusy)) }
+            return
+        }
+        finishRefresh(token, user: user, now: time, completion: completion)
+    }
+
+    /// The claims authd sets itself from the old token, the providers' current claims for the rest.
+    private func replacingProviderClaims(of token: JSONObject, with fresh: JSONObject) -> JSONObject {
+        let kept = policy.reservedClaims
+        var result = JSONObject()
+        for (name, value) in token where kept.contains(name) { result[name] = value }
+        for (name, value) in fresh where !kept.contains(name) { result[name] = value }
+        return result
+    }
+
+    private func finishRefresh(_ validated: JSONObject, user: User?, now time: Double, completion: @escaping Completion) {
+        var token = validated
         var body: JSONObject = [:]
         do {
             body["access"] = .string(try encode(accessPayload(from: token, now: time)))

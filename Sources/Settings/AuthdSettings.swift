@@ -8,7 +8,10 @@ public struct AuthdSettings: Sendable {
     public var logging: LoggingSettings
     /// The raw entries of `claims:`, each a mapping with a `provider` key. The Plugins module decodes the
     /// options, so Settings stays ignorant of which providers exist.
+    /// Entries are named `claims[N]` in messages, also in the mapping shape (`claims.providers`).
     public var claims: [YAMLNode]
+    /// The rest of the `claims:` section (its mapping shape): re-evaluation at refresh and the size cap.
+    public var claimsPolicy: ClaimsPolicy
     /// Accepted but doubtful settings (inline secrets, short HMAC keys), formatted like errors.
     public var warnings: [String]
     /// The settings file as given on the command line.
@@ -25,6 +28,7 @@ public struct AuthdSettings: Sendable {
         if let root {
             fields = decoder.fields(of: root, errorMark: root.mark, path: "", known: knownKeys, refuse: futureKeys) ?? [:]
         }
+        let (claims, claimsPolicy) = ClaimsPolicy.decode(fields["claims"], decoder: decoder)
         return AuthdSettings(
             simpleJWT: SimpleJWTSettings.decode(fields["SIMPLE_JWT"], decoder: decoder),
             listen: ListenerSettings.decodeList(fields["listen"], decoder: decoder),
@@ -32,32 +36,9 @@ public struct AuthdSettings: Sendable {
             passwords: PasswordSettings.decode(fields["passwords"], decoder: decoder),
             security: SecuritySettings.decode(fields["security"], decoder: decoder),
             logging: LoggingSettings.decode(fields["logging"], decoder: decoder),
-            claims: decodeClaims(fields["claims"], decoder: decoder),
+            claims: claims,
+            claimsPolicy: claimsPolicy,
             warnings: [],
             sourcePath: decoder.file)
-    }
-
-    /// Checks only the shape: a list of mappings, each naming a `provider`.
-    private static func decodeClaims(_ field: Field?, decoder: SettingsDecoder) -> [YAMLNode] {
-        guard let field, !field.value.isNull else { return [] }
-        guard let items = field.value.sequence else {
-            decoder.wrongType(field, expected: "a list of claim providers such as \"- provider: claims.static\"")
-            return []
-        }
-        for (index, item) in items.enumerated() {
-            let path = "claims[\(index)]"
-            guard item.mapping != nil else {
-                decoder.error(.wrongType, at: item.mark, path,
-                              "expected a mapping such as \"provider: claims.static\", got \(item.kindDescription)")
-                continue
-            }
-            guard let provider = item.mapping?.first(where: { $0.key.scalar == "provider" }) else {
-                decoder.error(.missingValue, at: item.mark, path, "missing \"provider\", such as \"provider: claims.static\"")
-                continue
-            }
-            let providerField = Field(key: provider.key, value: provider.value, path: path + ".provider")
-            _ = decoder.string(providerField, expected: "a provider ID such as \"claims.static\"")
-        }
-        return items
     }
 }

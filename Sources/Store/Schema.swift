@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The database schema, as an ordered list of migrations. The version applied is kept in
 /// `PRAGMA user_version`; a migration is never edited once released, only new ones are appended.
 ///
@@ -11,6 +15,11 @@
 ///   when the user is deleted (SimpleJWT's SET NULL).
 /// - `blacklisted_tokens`: at most one row per outstanding token (SimpleJWT's BlacklistedToken), deleted with it,
 ///   with the time and reason it was blacklisted.
+///
+/// Tables (version 2):
+/// - `groups`: Django's auth.Group without permissions: a unique, case-sensitive name. AUTOINCREMENT for the
+///   same reason as `users`: a deleted group's id is never reused.
+/// - `user_groups`: membership, deleted with the user or the group (Django's M2M through table).
 enum Schema {
     struct Migration {
         let version: Int
@@ -52,6 +61,18 @@ enum Schema {
                 reason TEXT NOT NULL CHECK (reason IN ('rotated', 'logout', 'reuse', 'admin'))
             );
             """),
+        Migration(version: 2, sql: """
+            CREATE TABLE groups (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL UNIQUE
+            );
+            CREATE TABLE user_groups (
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+                PRIMARY KEY (user_id, group_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX user_groups_group_id ON user_groups(group_id);
+            """),
     ]
 
     static var latestVersion: Int { migrations.last?.version ?? 0 }
@@ -61,7 +82,7 @@ enum Schema {
     /// the new version and does nothing.
     static func migrate(_ connection: SQLiteConnection) throws(StoreError) {
         // WAL must be switched on outside a transaction; it is persistent, so this is a no-op after the first time.
-        let mode = try connection.first("PRAGMA journal_mode = WAL") { $0.text(0) }
+        let mode = try switchToWAL(connection)
         guard mode?.lowercased() == "wal" else {
             throw StoreError(.io, "could not switch \(connection.path) to WAL mode (got \(mode ?? "nothing")); "
                 + "put the database on a local file system that supports shared memory")
@@ -83,6 +104,21 @@ enum Schema {
         } catch {
             if connection.inTransaction { try? connection.execute("ROLLBACK") }
             throw error
+        }
+    }
+
+    /// Switching a new file to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at once (without the
+    /// busy handler) while another connection opening the same new file holds it: a CLI and the daemon
+    /// starting together. That wait is short, so retry for a while.
+    private static func switchToWAL(_ connection: SQLiteConnection) throws(StoreError) -> String? {
+        var attempts = 0
+        while true {
+            do {
+                return try connection.first("PRAGMA journal_mode = WAL") { $0.text(0) }
+            } catch where error.code == .busy && attempts < 500 {
+                attempts += 1
+                usleep(10_000)
+            }
         }
     }
 }

@@ -1,1 +1,0 @@
-// Module Plugins: see README.md (Architecture).
