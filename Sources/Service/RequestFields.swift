@@ -76,7 +76,7 @@ struct RequestFields: Sendable {
     }
 
     /// Validates the named fields as DRF `CharField`s, in declaration order, collecting every error.
-    /// `trimmed` lists the fields whose surrounding whitespace is removed (DRF's trim_whitespace).
+    /// Surrounding whitespace is removed as DRF's `trim_whitespace` does, except for the `untrimmed` fields.
     func strings(_ names: [String], untrimmed: Set<String> = []) throws(APIError) -> [String] {
         var result: [String] = []
         var errors: [(String, String)] = []
