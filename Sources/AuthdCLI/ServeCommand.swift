@@ -9,6 +9,8 @@ enum ServeCommand {
     static func run(_ arguments: [String]) throws(CLIError) {
         // Before any thread exists, so every thread inherits the mask and only the main thread takes signals.
         SignalSet.blockHandledSignals()
+        // A peer that goes away mid-write (a client, a claims hook) is an EPIPE error to handle, never a reason to die.
+        signal(SIGPIPE, SIG_IGN)
         let scanner = try ArgumentScanner(arguments, valued: CommandContext.valuedOptions, flags: ["--dev"])
         _ = try scanner.positionals(0, usage: "authd serve [--dev | --config PATH]")
         var context = CommandContext(scanner)
