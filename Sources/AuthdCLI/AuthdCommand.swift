@@ -32,6 +32,7 @@ public enum AuthdCommand {
         case "token": try TokenCommand.run(rest)
         case "user": try UserCommand.run(rest)
         case "flush-expired": try FlushExpiredCommand.run(rest)
+        case "bench": try BenchCommand.run(rest)
         default:
             throw .usage("unknown command \"\(command)\"")
         }
@@ -53,6 +54,7 @@ public enum AuthdCommand {
           user passwd NAME [--password-stdin]
           user activate NAME | user deactivate NAME | user delete NAME | user list
           flush-expired                       delete expired outstanding and blacklisted tokens
+          bench --tcp HOST:PORT|--unix PATH [--path P] [--body B|--bodies FILE] [...]  load-test a daemon (bench/README.md)
           --version                           print the version
 
         Exit status: 0 ok, 1 runtime or configuration failure, 64 usage error.
