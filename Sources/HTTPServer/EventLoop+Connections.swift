@@ -43,7 +43,9 @@ extension EventLoop {
             if connectionCount.value.add(1, ordering: .relaxed).newValue > configuration.maxConnections {
                 connectionCount.value.subtract(1, ordering: .relaxed)
                 // Best effort: the client has usually not sent anything yet, so it reads this before our close.
-                _ = Self.overloadResponse.withUnsafeBytes { write(socket.raw, $0.baseAddress, $0.count) }
+                _ = Self.overloadResponse.withUnsafeBytes {
+                    send(socket.raw, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+                }
                 socket.close()
                 continue
             }
@@ -256,9 +258,11 @@ extension EventLoop {
         while connection.pendingOutput > 0 {
             let result: IOResult
             do {
-                result = try SystemCall.run("write") {
+                // send + MSG_NOSIGNAL: a client that went away must cost us EPIPE, not a process-killing SIGPIPE.
+                result = try SystemCall.run("send") {
                     connection.output.withUnsafeBytes { bytes in
-                        write(connection.socket.raw, bytes.baseAddress! + connection.outputOffset, connection.pendingOutput)
+                        send(connection.socket.raw, bytes.baseAddress! + connection.outputOffset, connection.pendingOutput,
+                             Int32(MSG_NOSIGNAL))
                     }
                 }
             } catch {
