@@ -258,7 +258,7 @@ refresh_runs() {
   start_authd HS256
 }
 
-row_line() { local r; for r in "${RESULTS[@]}"; do IFS='|' read -r n t l _ <<<"$r"; [[ "$n" == "$1" && "$t" == "$2" ]] && echo "$l"; done; }
+row_line() { local r; for r in "${RESULTS[@]}"; do IFS='|' read -r n t l _ <<<"$r"; [[ "$n" == "$1" && "$t" == "$2" ]] && echo "$l"; done; return 0; }
 
 obtain_runs() {
   local dir="$WORK/HS256" body='{"username":"alice","password":"bench-password"}' line

@@ -140,9 +140,10 @@ final class WriteQueue: @unchecked Sendable {
         do throws(StoreError) {
             try connection.execute("BEGIN IMMEDIATE")
             for operation in batch {
-                try connection.execute("SAVEPOINT op")
+                // run() keeps these two prepared; sqlite3_exec would compile them again for every operation.
+                try connection.run("SAVEPOINT op")
                 if operation.execute(connection) {
-                    try connection.execute("RELEASE op")
+                    try connection.run("RELEASE op")
                 } else {
                     try connection.execute("ROLLBACK TO op; RELEASE op")
                 }
