@@ -49,11 +49,43 @@ extension EventLoop {
                 socket.close()
                 continue
             }
-            adopt(socket, from: listener, peer: &storage)
+            let peer = listener.family == .unix ? "unix" : SocketAddress.ipText(&storage)
+            // EPOLLEXCLUSIVE wakes one loop, which then drains the whole backlog: without this, a burst of
+            // connections (a client pool opening) all lands on one loop and one core.
+            let target = leastLoaded()
+            target.load.add(1, ordering: .relaxed)
+            if target !== self {
+                if target.handOver(fd: socket.raw, listener: listenerIndex(listener), peer: peer) {
+                    _ = socket.release()
+                    continue
+                }
+                target.load.subtract(1, ordering: .relaxed)
+                load.add(1, ordering: .relaxed)
+            }
+            adopt(socket, from: listener, peer: peer)
         }
     }
 
-    private func adopt(_ socket: FileDescriptor, from listener: Listener, peer storage: inout sockaddr_storage) {
+    /// The loop with the fewest connections, this one when tied (no hand-over needed).
+    private func leastLoaded() -> EventLoop {
+        var best = self
+        var bestLoad = load.load(ordering: .relaxed)
+        for loop in siblings where loop !== self {
+            let candidate = loop.load.load(ordering: .relaxed)
+            if candidate < bestLoad {
+                best = loop
+                bestLoad = candidate
+            }
+        }
+        return best
+    }
+
+    private func listenerIndex(_ listener: Listener) -> Int {
+        listeners.firstIndex { $0 === listener } ?? 0
+    }
+
+    /// Takes a connection into this loop; `load` already counts it.
+    func adopt(_ socket: FileDescriptor, from listener: Listener, peer: String) {
         let fd = socket.raw
         if listener.family == .tcp {
             var on: Int32 = 1
@@ -64,11 +96,11 @@ extension EventLoop {
             try register(fd, events: EPOLLIN.rawValue, token: UInt64(fd))
         } catch {
             connectionCount.value.subtract(1, ordering: .relaxed)
+            load.subtract(1, ordering: .relaxed)
             return  // `socket` closes the descriptor as it goes out of scope
         }
         generation &+= 1
         let id = (generation << 32) | UInt64(UInt32(fd))
-        let peer = listener.family == .unix ? "unix" : SocketAddress.ipText(&storage)
         let parser = HTTPRequestParser(maxHeaderBytes: configuration.maxHeaderBytes, maxBodyBytes: configuration.maxBodyBytes,
                                        listenerTag: listener.tag, peer: peer)
         let connection = Connection(socket: socket, id: id, isTCP: listener.family == .tcp, parser: parser,
@@ -323,6 +355,7 @@ extension EventLoop {
         if fd < connections.count, connections[fd] === connection { connections[fd] = nil }
         connection.socket.close()
         openConnections -= 1
+        load.subtract(1, ordering: .relaxed)
         connectionCount.value.subtract(1, ordering: .relaxed)
     }
 }
