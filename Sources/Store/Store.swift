@@ -24,6 +24,7 @@ public final class Store: Sendable {
     ///     with `.busy`.
     ///   - readConnections: how many idle read connections are kept open.
     public init(path: String, busyTimeoutMilliseconds: Int = 5000, readConnections: Int = 4) throws(StoreError) {
+        ProcessTuning.applied
         try DatabaseFile.prepare(path: path)
         let connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, queryOnly: false)
         try Schema.migrate(connection)
