@@ -43,6 +43,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Removes a finished process from the list that cleanup stops.
+forget() {
+  local kept=() p
+  for p in "${PIDS[@]}"; do [[ "$p" == "$1" ]] || kept+=("$p"); done
+  PIDS=("${kept[@]}")
+}
+
 # Stops one process we started and forgets it.
 stop() {
   local pid=$1
@@ -291,10 +298,12 @@ storm_run() {
   "$AUTHD" bench --unix "$dir/authd.sock" --method POST --path /api/token/ --body "$body" --connections 16 \
     --threads 1 --duration "$((DURATION + 2))s" --accept 200,503 >"$WORK/storm.txt" &
   local storm=$!
+  PIDS+=("$storm")
   sleep 1   # the storm is under way before verify starts
   local line
   line=$(BENCH_BODY="$VERIFY_BODY" measured "$AUTHD_PID" wrk_run "http://127.0.0.1:$AUTHD_PORT/api/token/verify/")
   wait "$storm" || true
+  forget "$storm"
   local storm_line; storm_line=$(grep '^result:' "$WORK/storm.txt")
   row "verify HS256 during login storm" tcp "$line" "storm: obtain $(field "$storm_line" status_200) x 200, $(field "$storm_line" status_503) x 503"
   STORM_RPS=$(field "$line" rps)
@@ -307,9 +316,11 @@ memory_runs() {
   "$AUTHD" bench --tcp "127.0.0.1:$AUTHD_PORT" --path /healthz --connections 5000 --threads 2 --duration 6s --idle \
     >"$WORK/idle.txt" &
   local idle=$!
+  PIDS+=("$idle")
   sleep 4
   CONN_RSS=$(rss_mb "$AUTHD_PID")
   wait "$idle" || true
+  forget "$idle"
   IDLE_NOTE=$(grep '^result:' "$WORK/idle.txt")
   log "idle connections: $IDLE_NOTE"
 }
