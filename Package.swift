@@ -23,10 +23,12 @@ let package = Package(
         .target(name: "Store", dependencies: ["CSQLite"]),
         .target(name: "Passwords", dependencies: ["COpenSSL"]),
         .target(name: "HTTPServer", dependencies: ["CEpoll"]),
+        .target(name: "LoadGenerator"),
         .target(name: "Service", dependencies: [
             "COpenSSL", "JSON", "JOSE", "Settings", "Plugins", "Store", "Passwords", "HTTPServer",
         ]),
-        .target(name: "AuthdCLI", dependencies: ["Service", "Settings", "JOSE", "JSON", "Store", "Passwords", "Plugins"]),
+        .target(name: "AuthdCLI", dependencies: ["Service", "Settings", "JOSE", "JSON", "Store", "Passwords", "Plugins",
+                                           "LoadGenerator"]),
         .executableTarget(name: "authd", dependencies: ["AuthdCLI"]),
 
         .target(name: "TestSupport", dependencies: ["JSON"], path: "Tests/TestSupport"),
@@ -37,6 +39,7 @@ let package = Package(
         .testTarget(name: "PasswordsTests", dependencies: ["Passwords"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "PluginsTests", dependencies: ["Plugins", "Settings", "Store", "JSON"]),
+        .testTarget(name: "LoadGeneratorTests", dependencies: ["LoadGenerator"]),
         .testTarget(name: "DaemonTests", dependencies: ["authd", "JSON", "JOSE", "TestSupport"], exclude: ["Interop"]),
     ],
     swiftLanguageModes: [.v6]

@@ -34,6 +34,7 @@ public enum AuthdCommand {
         case "group": try GroupCommand.run(rest)
         case "plugins": try PluginsCommand.run(rest)
         case "flush-expired": try FlushExpiredCommand.run(rest)
+        case "bench": try BenchCommand.run(rest)
         default:
             throw .usage("unknown command \"\(command)\"")
         }
@@ -60,6 +61,7 @@ public enum AuthdCommand {
           group add NAME | group delete NAME | group list
           plugins                             list the claim providers that claims: entries may name
           flush-expired                       delete expired outstanding and blacklisted tokens
+          bench --tcp HOST:PORT|--unix PATH [--path P] [--body B|--bodies FILE] [...]  load-test a daemon (bench/README.md)
           --version                           print the version
 
         Exit status: 0 ok, 1 runtime or configuration failure, 64 usage error.

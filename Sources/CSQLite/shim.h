@@ -10,4 +10,8 @@ static inline int authd_sqlite_config_multithread(void) { return sqlite3_config(
 // Extended result codes are macros built with | and <<, which Swift cannot import.
 static inline int authd_sqlite_constraint_unique(void) { return SQLITE_CONSTRAINT_UNIQUE; }
 static inline int authd_sqlite_constraint_primarykey(void) { return SQLITE_CONSTRAINT_PRIMARYKEY; }
+// Process tuning applied once before the first connection opens (Store's ProcessTuning explains why).
+#include <malloc.h>
+static inline int authd_sqlite_config_memstatus_off(void) { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+static inline int authd_malloc_trim_threshold(int bytes) { return mallopt(M_TRIM_THRESHOLD, bytes); }
 #endif

@@ -28,6 +28,8 @@ enum ASCII {
     }
 
     static func equalsIgnoringCase(_ lhs: String, _ rhs: String) -> Bool {
+        // utf8.count is O(1) for native strings; most mismatches (header names) differ in length.
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
         var left = lhs.utf8.makeIterator()
         var right = rhs.utf8.makeIterator()
         while true {

@@ -44,17 +44,49 @@ extension EventLoop {
             if connectionCount.value.add(1, ordering: .relaxed).newValue > configuration.maxConnections {
                 connectionCount.value.subtract(1, ordering: .relaxed)
                 // Best effort: the client has usually not sent anything yet, so it reads this before our close.
-                _ = try? SystemCall.run("write") {
-                    Self.overloadResponse.withUnsafeBytes { write(socket.raw, $0.baseAddress, $0.count) }
+                _ = try? SystemCall.run("send") {
+                    Self.overloadResponse.withUnsafeBytes { send(socket.raw, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                 }
                 socket.close()
                 continue
             }
-            adopt(socket, from: listener, peer: &storage)
+            let peer = listener.family == .unix ? "unix" : SocketAddress.ipText(&storage)
+            // EPOLLEXCLUSIVE wakes one loop, which then drains the whole backlog: without this, a burst of
+            // connections (a client pool opening) all lands on one loop and one core.
+            let target = leastLoaded()
+            target.load.add(1, ordering: .relaxed)
+            if target !== self {
+                if target.handOver(fd: socket.raw, listener: listenerIndex(listener), peer: peer) {
+                    _ = socket.release()
+                    continue
+                }
+                target.load.subtract(1, ordering: .relaxed)
+                load.add(1, ordering: .relaxed)
+            }
+            adopt(socket, from: listener, peer: peer)
         }
     }
 
-    private func adopt(_ socket: FileDescriptor, from listener: Listener, peer storage: inout sockaddr_storage) {
+    /// The loop with the fewest connections, this one when tied (no hand-over needed).
+    private func leastLoaded() -> EventLoop {
+        var best = self
+        var bestLoad = load.load(ordering: .relaxed)
+        for loop in siblings where loop !== self {
+            let candidate = loop.load.load(ordering: .relaxed)
+            if candidate < bestLoad {
+                best = loop
+                bestLoad = candidate
+            }
+        }
+        return best
+    }
+
+    private func listenerIndex(_ listener: Listener) -> Int {
+        listeners.firstIndex { $0 === listener } ?? 0
+    }
+
+    /// Takes a connection into this loop; `load` already counts it.
+    func adopt(_ socket: FileDescriptor, from listener: Listener, peer: String) {
         let fd = socket.raw
         if listener.family == .tcp {
             var on: Int32 = 1
@@ -71,9 +103,9 @@ extension EventLoop {
             try register(fd, events: EPOLLIN.rawValue, token: id)
         } catch {
             connectionCount.value.subtract(1, ordering: .relaxed)
+            load.subtract(1, ordering: .relaxed)
             return  // `socket` closes the descriptor as it goes out of scope
         }
-        let peer = listener.family == .unix ? "unix" : SocketAddress.ipText(&storage)
         let parser = HTTPRequestParser(maxHeaderBytes: configuration.maxHeaderBytes, maxBodyBytes: configuration.maxBodyBytes,
                                        listenerTag: listener.tag, peer: peer)
         let connection = Connection(socket: socket, id: id, isTCP: listener.family == .tcp, parser: parser,
@@ -263,10 +295,12 @@ extension EventLoop {
         while connection.pendingOutput > 0 {
             let result: IOResult
             do {
-                result = try SystemCall.run("write") {
+                // send + MSG_NOSIGNAL: a client that went away must cost us EPIPE, not a process-killing SIGPIPE.
+                result = try SystemCall.run("send") {
                     connection.output.withUnsafeBytes { bytes in
                         guard let base = bytes.baseAddress else { return 0 }
-                        return write(connection.socket.raw, base + connection.outputOffset, connection.pendingOutput)
+                        return send(connection.socket.raw, base + connection.outputOffset, connection.pendingOutput,
+                                    Int32(MSG_NOSIGNAL))
                     }
                 }
             } catch {
@@ -329,6 +363,7 @@ extension EventLoop {
         if fd < connections.count, connections[fd] === connection { connections[fd] = nil }
         connection.socket.close()
         openConnections -= 1
+        load.subtract(1, ordering: .relaxed)
         connectionCount.value.subtract(1, ordering: .relaxed)
     }
 }

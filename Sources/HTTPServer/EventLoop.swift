@@ -8,6 +8,8 @@ import Synchronization
 final class EventLoop: @unchecked Sendable {
     enum Message: Sendable {
         case deliver(connection: UInt64, sequence: UInt64, response: HTTPResponse)
+        /// A connection accepted by a sibling loop, handed over to balance the load (the descriptor moves with it).
+        case adopt(fd: Int32, listener: Int, peer: String)
         case shutdown
     }
 
@@ -32,9 +34,17 @@ final class EventLoop: @unchecked Sendable {
     let epoll: FileDescriptor
     let wakeup: FileDescriptor
     private let mailbox = Mutex<[Message]>([])
+    /// False once the loop has ended: a connection handed over after that would never be served or closed.
+    private let takesHandOvers = Mutex<Bool>(true)
 
     var connections: [Connection?] = []
     var openConnections = 0
+    /// Connections this loop serves or has been handed: read by sibling loops when they pick where a new
+    /// connection goes.
+    let load = Atomic<Int>(0)
+    /// Every loop of the server (this one included), set before the threads start and read only by this loop's
+    /// thread; emptied when the loop ends so that loops do not keep each other alive.
+    var siblings: [EventLoop] = []
     var generation: UInt64 = 0
     let readBuffer: UnsafeMutableRawBufferPointer
     var stopping = false
@@ -86,6 +96,32 @@ final class EventLoop: @unchecked Sendable {
         _ = try? SystemCall.run("write(eventfd)") { withUnsafeBytes(of: &one) { write(wakeup.raw, $0.baseAddress, 8) } }
     }
 
+    /// Thread-safe: hands an accepted connection to this loop. False (the caller keeps the descriptor) once
+    /// this loop has ended.
+    func handOver(fd: Int32, listener: Int, peer: String) -> Bool {
+        takesHandOvers.withLock { open in
+            guard open else { return false }
+            post(.adopt(fd: fd, listener: listener, peer: peer))
+            return true
+        }
+    }
+
+    /// Refuses further hand-overs and closes those that arrived after the last look at the mailbox.
+    private func closeHandOvers() {
+        takesHandOvers.withLock { $0 = false }
+        let late = mailbox.withLock { queue in
+            let taken = queue
+            queue = []
+            return taken
+        }
+        for case let .adopt(fd, _, _) in late {
+            FileDescriptor(fd).close()
+            load.subtract(1, ordering: .relaxed)
+            connectionCount.value.subtract(1, ordering: .relaxed)
+        }
+        siblings = []
+    }
+
     /// The thread body: waits for events, runs timeouts, returns once shut down with no connection left.
     func run() {
         var events = [epoll_event](repeating: epoll_event(), count: Int(Self.maxEventsPerWait))
@@ -103,6 +139,7 @@ final class EventLoop: @unchecked Sendable {
             } catch {
                 // epoll_wait only fails on a broken epoll fd; nothing can be served, so close and stop.
                 closeAll()
+                closeHandOvers()
                 return
             }
             now = MonotonicClock.now()
@@ -114,6 +151,7 @@ final class EventLoop: @unchecked Sendable {
                 nextSweep = now + sweepInterval
             }
         }
+        closeHandOvers()
     }
 
     private func handle(events: UInt32, token: UInt64) {
@@ -145,6 +183,15 @@ final class EventLoop: @unchecked Sendable {
                 guard fd < connections.count, let connection = connections[fd], connection.id == id else { continue }
                 fill(connection, sequence: sequence, with: response)
                 drive(connection)
+            case let .adopt(fd, listenerIndex, peer):
+                let socket = FileDescriptor(fd)
+                guard !stopping, listenerIndex < listeners.count else {
+                    socket.close()
+                    load.subtract(1, ordering: .relaxed)
+                    connectionCount.value.subtract(1, ordering: .relaxed)
+                    continue
+                }
+                adopt(socket, from: listeners[listenerIndex], peer: peer)
             case .shutdown:
                 beginShutdown()
             }

@@ -8,6 +8,12 @@ final class FileDescriptor {
 
     var isOpen: Bool { raw >= 0 }
 
+    /// Gives up ownership (for handing the descriptor to another loop): this object will not close it.
+    func release() -> Int32 {
+        defer { raw = -1 }
+        return raw
+    }
+
     func close() {
         guard raw >= 0 else { return }
         // close() is not retried on EINTR: Linux releases the descriptor even then, and a retry could close

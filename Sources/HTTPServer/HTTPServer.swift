@@ -63,6 +63,7 @@ public final class HTTPServer: Sendable {
             state.withLock { $0.started = false }
             throw error
         }
+        for loop in loops { loop.siblings = loops }
         let addresses = listeners.map(\.address)
         let stopRequested = state.withLock { state in
             state.loops = loops

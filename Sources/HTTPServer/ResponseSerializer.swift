@@ -9,7 +9,7 @@ enum ResponseSerializer {
         }
         let status = response.status
         let bodyAllowed = status != 204 && status != 304
-        output.append(contentsOf: "HTTP/1.1 \(status) \(reasonPhrase(status))\r\n".utf8)
+        output.append(contentsOf: statusLine(status))
         var hasDate = false
         for (name, value) in response.headers {
             if ASCII.equalsIgnoringCase(name, "content-length") || ASCII.equalsIgnoringCase(name, "transfer-encoding")
@@ -39,6 +39,19 @@ enum ResponseSerializer {
         if bodyAllowed && !isHead {
             output.append(contentsOf: response.body)
         }
+    }
+
+    /// Status lines of the statuses authd answers most, serialised once.
+    private static let commonStatusLines: [Int: [UInt8]] = {
+        var lines: [Int: [UInt8]] = [:]
+        for status in [200, 400, 401, 404, 405, 415, 503] {
+            lines[status] = Array("HTTP/1.1 \(status) \(reasonPhrase(status))\r\n".utf8)
+        }
+        return lines
+    }()
+
+    private static func statusLine(_ status: Int) -> [UInt8] {
+        commonStatusLines[status] ?? Array("HTTP/1.1 \(status) \(reasonPhrase(status))\r\n".utf8)
     }
 
     static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)

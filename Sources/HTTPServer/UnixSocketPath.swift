@@ -1,3 +1,4 @@
+import CEpoll
 import Glibc
 
 /// The file-system side of a unix listener: replacing stale socket files, refusing live ones, resolving the

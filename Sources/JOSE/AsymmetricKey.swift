@@ -2,12 +2,19 @@ import COpenSSL
 import JSON
 
 /// A key pair (or public key) checked against one algorithm, with sign/verify through EVP.
-final class AsymmetricKey: Sendable {
+///
+/// `@unchecked Sendable`: besides immutable values it owns `verifyTemplate`, which after init is only ever read
+/// (copied) — OpenSSL's context copy does not modify its source.
+final class AsymmetricKey: @unchecked Sendable {
     /// RFC 7518 §3.3 requires RSA keys of 2048 bits or more; authd enforces it for every RSA key it loads.
     static let minimumRSABits = 2048
 
     let pkey: PKey
     let algorithm: JWSAlgorithm
+    /// An EVP_MD_CTX set up once for verifying (owned, freed in deinit). Copying it per token skips the
+    /// algorithm fetch and context set-up that EVP_DigestVerifyInit_ex repeats on every call in OpenSSL 3;
+    /// nil when this OpenSSL cannot duplicate the context, and then each verify initialises its own.
+    private let verifyTemplate: OpaquePointer?
 
     init(pkey: PKey, algorithm: JWSAlgorithm, what: String) throws(JOSEError) {
         let id = pkey.baseID
@@ -30,6 +37,38 @@ final class AsymmetricKey: Sendable {
         }
         self.pkey = pkey
         self.algorithm = algorithm
+        verifyTemplate = Self.makeTemplate(pkey: pkey, algorithm: algorithm)
+    }
+
+    deinit {
+        if let verifyTemplate { EVP_MD_CTX_free(verifyTemplate) }
+    }
+
+    private static func makeTemplate(pkey: PKey, algorithm: JWSAlgorithm) -> OpaquePointer? {
+        defer { ERR_clear_error() }
+        guard let ctx = EVP_MD_CTX_new() else { return nil }
+        var pctx: OpaquePointer? = nil
+        guard EVP_DigestVerifyInit_ex(ctx, &pctx, algorithm.digestName, nil, nil, pkey.raw, nil) == 1,
+              algorithm.family != .rsaPSS || configurePSS(pctx),
+              let probe = EVP_MD_CTX_new() else {
+            EVP_MD_CTX_free(ctx)
+            return nil
+        }
+        // Only keep the template if this OpenSSL can actually copy it (EdDSA contexts, for one, may not).
+        let copies = EVP_MD_CTX_copy_ex(probe, ctx) == 1
+        EVP_MD_CTX_free(probe)
+        guard copies else {
+            EVP_MD_CTX_free(ctx)
+            return nil
+        }
+        return ctx
+    }
+
+    /// RFC 7518 §3.5: salt as long as the digest, MGF1 with the same hash (OpenSSL's default for MGF1).
+    private static func configurePSS(_ pctx: OpaquePointer?) -> Bool {
+        guard let pctx else { return false }
+        return authd_EVP_PKEY_CTX_set_rsa_padding(pctx, authd_RSA_PKCS1_PSS_PADDING()) == 1
+            && authd_EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, authd_RSA_PSS_SALTLEN_DIGEST()) == 1
     }
 
     private static func wrongType(_ algorithm: JWSAlgorithm, _ what: String, _ expected: String) -> JOSEError {
@@ -42,16 +81,16 @@ final class AsymmetricKey: Sendable {
     private func withContext<R>(sign: Bool, _ body: (OpaquePointer) -> R?) -> R? {
         guard let ctx = EVP_MD_CTX_new() else { return nil }
         defer { EVP_MD_CTX_free(ctx) }
+        if !sign, let verifyTemplate, EVP_MD_CTX_copy_ex(ctx, verifyTemplate) == 1 {
+            return body(ctx)
+        }
         var pctx: OpaquePointer? = nil
         let initialised: Int32 = sign
             ? EVP_DigestSignInit_ex(ctx, &pctx, digestName, nil, nil, pkey.raw, nil)
             : EVP_DigestVerifyInit_ex(ctx, &pctx, digestName, nil, nil, pkey.raw, nil)
         guard initialised == 1 else { return nil }
         if algorithm.family == .rsaPSS {
-            // RFC 7518 §3.5: salt as long as the digest, MGF1 with the same hash (OpenSSL's default for MGF1).
-            guard let pctx, authd_EVP_PKEY_CTX_set_rsa_padding(pctx, authd_RSA_PKCS1_PSS_PADDING()) == 1,
-                  authd_EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, authd_RSA_PSS_SALTLEN_DIGEST()) == 1
-            else { return nil }
+            guard Self.configurePSS(pctx) else { return nil }
         }
         return body(ctx)
     }

@@ -16,6 +16,8 @@ struct RequestFields: Sendable {
     static func parse(body: [UInt8], contentType: String?) throws(APIError) -> RequestFields {
         if body.isEmpty { return RequestFields() }
         guard let contentType else { return RequestFields() }
+        // The common case, without splitting and lower-casing the header value into new strings.
+        if MediaType.isPlainJSON(contentType) { return try parseJSON(body) }
         let media = MediaType(contentType)
         switch media.essence {
         case "application/json":
@@ -109,6 +111,14 @@ struct MediaType {
     let essence: String
     let parameters: [String: String]
 
+    /// Exactly `application/json` in any letter case, with no parameters or spaces.
+    static func isPlainJSON(_ raw: String) -> Bool {
+        let expected = "application/json".utf8
+        let utf8 = raw.utf8
+        guard utf8.count == expected.count else { return false }
+        return zip(utf8, expected).allSatisfy { byte, wanted in (byte >= 65 && byte <= 90 ? byte | 0x20 : byte) == wanted }
+    }
+
     init(_ raw: String) {
         let pieces = raw.split(separator: ";", omittingEmptySubsequences: false)
         essence = pieces.first.map { PythonString.strip(String($0)).lowercased() } ?? ""
@@ -130,6 +140,8 @@ struct MediaType {
 enum PythonString {
     /// `str.strip()`: removes leading and trailing Unicode whitespace.
     static func strip(_ s: String) -> String {
+        // Fast path: printable ASCII at both ends means nothing to strip (tokens, usernames).
+        if let first = s.utf8.first, let last = s.utf8.last, first > 32, first < 127, last > 32, last < 127 { return s }
         let scalars = s.unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!

@@ -17,6 +17,7 @@ public final class Store: Sendable {
     public let path: String
     let writer: WriteQueue
     let readers: ReadPool
+    let checkpointer: Checkpointer
 
     /// Opens (creating the file and its folders if missing) and migrates the database.
     /// - Parameters:
@@ -24,19 +25,28 @@ public final class Store: Sendable {
     ///     with `.busy`.
     ///   - readConnections: how many idle read connections are kept open.
     public init(path: String, busyTimeoutMilliseconds: Int = 5000, readConnections: Int = 4) throws(StoreError) {
+        ProcessTuning.applied
         try DatabaseFile.prepare(path: path)
         let connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, queryOnly: false)
         try Schema.migrate(connection)
         self.path = path
-        self.writer = try WriteQueue(connection: connection)
+        let checkpointer = try Checkpointer(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        self.checkpointer = checkpointer
+        self.writer = try WriteQueue(connection: connection, checkpointer: checkpointer)
         self.readers = ReadPool(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, maxIdle: readConnections)
     }
 
-    deinit { writer.shutdown() }
+    deinit {
+        writer.shutdown()
+        checkpointer.shutdown()
+    }
 
     /// Finishes the writes already queued and stops the writer; later writes fail with `.closed`.
     /// Called by `deinit` too; calling it early makes shutdown explicit (e.g. on SIGTERM).
-    public func close() { writer.shutdown() }
+    public func close() {
+        writer.shutdown()
+        checkpointer.shutdown()
+    }
 
     /// The schema version this binary writes.
     public static var schemaVersion: Int { Schema.latestVersion }

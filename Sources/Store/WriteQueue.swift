@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CSQLite
 import Synchronization
 import Dispatch
 
@@ -34,8 +35,32 @@ final class WriteQueue: @unchecked Sendable {
     // Written once in init, before any caller can see this object.
     private var thread = pthread_t()
 
-    init(connection: SQLiteConnection) throws(StoreError) {
+    /// Takes over checkpointing from the commits (see Checkpointer); nil: SQLite checkpoints on commit.
+    private let checkpointer: Checkpointer?
+
+    init(connection: SQLiteConnection, checkpointer: Checkpointer?) throws(StoreError) {
         self.connection = connection
+        self.checkpointer = checkpointer
+        if let checkpointer {
+            // Replaces SQLite's auto-checkpoint hook (which is itself a WAL hook): after each commit SQLite
+            // reports the WAL's size, and the checkpointer thread does the copying. The checkpointer outlives
+            // this connection's use: the Store owns both and stops the writer first.
+            sqlite3_wal_hook(connection.handle, { context, database, _, walPages in
+                if walPages >= Checkpointer.writerThreshold {
+                    // The background copies cannot finish while commits keep appending, and the WAL only starts
+                    // over after a complete checkpoint. So at this size the writer finishes the job itself
+                    // (cheap: the background thread has copied most frames already), bounding the WAL.
+                    var logFrames: Int32 = 0, copied: Int32 = 0
+                    _ = sqlite3_wal_checkpoint_v2(database, nil, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &copied)
+                } else if let context {
+                    Unmanaged<Checkpointer>.fromOpaque(context).takeUnretainedValue().nudge(walPages: walPages)
+                }
+                return SQLITE_OK
+            }, Unmanaged.passUnretained(checkpointer).toOpaque())
+        }
+        // Every rotation touches the jti index, the family index and the blacklist: a larger page cache than
+        // SQLite's 2 MiB default keeps their hot pages in memory instead of re-reading them per transaction.
+        try connection.execute("PRAGMA cache_size = -8192")
         // The thread holds a +1 reference for as long as it runs, released when its loop ends.
         let context = Unmanaged.passRetained(self).toOpaque()
         let rc = pthread_create(&thread, nil, { context in
@@ -140,9 +165,10 @@ final class WriteQueue: @unchecked Sendable {
         do throws(StoreError) {
             try connection.execute("BEGIN IMMEDIATE")
             for operation in batch {
-                try connection.execute("SAVEPOINT op")
+                // run() keeps these two prepared; sqlite3_exec would compile them again for every operation.
+                try connection.run("SAVEPOINT op")
                 if operation.execute(connection) {
-                    try connection.execute("RELEASE op")
+                    try connection.run("RELEASE op")
                 } else {
                     try connection.execute("ROLLBACK TO op; RELEASE op")
                 }

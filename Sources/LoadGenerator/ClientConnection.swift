@@ -1,0 +1,35 @@
+import Glibc
+
+/// One client connection of a worker: its descriptor (owned: closed by `close()` or `deinit`), the request
+/// being sent and the response bytes received.
+final class ClientConnection {
+    enum State { case closed, connecting, sending, receiving, holding }
+
+    private(set) var fd: Int32 = -1
+    var state = State.closed
+    var request: [UInt8] = []
+    var sent = 0
+    var input: [UInt8] = []
+    var scanFrom = 0
+    /// When the current request started (monotonic ns).
+    var started: UInt64 = 0
+    /// A closed connection reconnects at this time (a pause after a failed connect avoids spinning).
+    var reconnectAt: UInt64 = 0
+
+    func adopt(_ descriptor: Int32) {
+        close()
+        fd = descriptor
+        state = .connecting
+    }
+
+    func close() {
+        if fd >= 0 { Glibc.close(fd) }
+        fd = -1
+        state = .closed
+        input.removeAll(keepingCapacity: true)
+        scanFrom = 0
+        sent = 0
+    }
+
+    deinit { if fd >= 0 { Glibc.close(fd) } }
+}
