@@ -12,11 +12,13 @@ public struct PasswordSettings: Sendable, Hashable {
     public var parallelism = 5
     /// Hashing threads; defaults to the number of online CPUs.
     public var workers: Int
-    /// Hash jobs allowed to wait for a worker before requests get 503.
-    public var queue = 64
+    /// Hash jobs allowed to wait for a worker before requests get 503. The default, one per worker, bounds the
+    /// wait to about one hash: under a login storm a client hears "retry" at once instead of queueing for seconds.
+    public var queue: Int
 
     public init() {
         workers = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        queue = workers
     }
 
     static let pbkdf2Keys = ["iterations"]

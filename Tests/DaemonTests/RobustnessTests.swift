@@ -94,6 +94,22 @@ final class RobustnessTests: XCTestCase {
         XCTAssertTrue(daemon.log.contains("reused after rotation"), daemon.log)
     }
 
+    /// A client that closes with responses still in flight costs the daemon an EPIPE, never its life (SIGPIPE).
+    func testClientClosingMidResponseDoesNotKillTheDaemon() throws {
+        let daemon = try DaemonFixture()
+        let request = "POST /api/token/verify/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 11\r\n\r\n{\"token\":1}"
+        for _ in 0..<20 {
+            let client = try daemon.tcp()
+            try client.send(String(repeating: request, count: 30))   // 30 pipelined answers, never read
+            _ = try? client.readResponse()
+        }   // each client closes here with unread answers: the daemon's next writes hit a reset connection
+        usleep(200_000)
+        XCTAssertTrue(daemon.isRunning, daemon.log)
+        XCTAssertEqual(try daemon.tcp().request("GET", "/healthz").status, 200)
+        XCTAssertEqual(daemon.stop(), 0)
+    }
+
     /// A live daemon owns its Unix socket: a second one refuses to start; after a crash the stale file is replaced.
     func testLiveSocketIsRefusedAndStaleSocketReplaced() throws {
         let daemon = try DaemonFixture()

@@ -45,7 +45,7 @@ final class ValidFixtureTests: SettingsTestCase {
         XCTAssertEqual(settings.passwords.blockSize, 8)
         XCTAssertEqual(settings.passwords.parallelism, 5)
         XCTAssertGreaterThanOrEqual(settings.passwords.workers, 1)
-        XCTAssertEqual(settings.passwords.queue, 64)
+        XCTAssertEqual(settings.passwords.queue, settings.passwords.workers, "one waiting job per worker")
         XCTAssertEqual(settings.security.refreshReuseGrace, .seconds(10))
         XCTAssertEqual(settings.security.maxBodyBytes, 65536)
         XCTAssertEqual(settings.security.maxHeaderBytes, 16384)
