@@ -99,11 +99,12 @@ final class RobustnessTests: XCTestCase {
         let daemon = try DaemonFixture()
         let request = "POST /api/token/verify/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
             + "Content-Length: 11\r\n\r\n{\"token\":1}"
-        for _ in 0..<20 {
+        for _ in 0..<10 {
+            // 2,000 pipelined requests, then close at once with the answers unread: the kernel resets the
+            // connection while the daemon is still answering, so its next writes hit a reset socket.
             let client = try daemon.tcp()
-            try client.send(String(repeating: request, count: 30))   // 30 pipelined answers, never read
-            _ = try? client.readResponse()
-        }   // each client closes here with unread answers: the daemon's next writes hit a reset connection
+            try client.send(String(repeating: request, count: 2000))
+        }
         usleep(200_000)
         XCTAssertTrue(daemon.isRunning, daemon.log)
         XCTAssertEqual(try daemon.tcp().request("GET", "/healthz").status, 200)
