@@ -65,10 +65,10 @@ extension HashingPool {
                 let context = Unmanaged.passRetained(self).toOpaque()
                 let rc = pthread_create(&thread, nil, { context in
                     guard let context else { return nil }
-                    // Hashing is throughput work; answering requests is latency work. A lower priority (nice 10
+                    // Hashing is throughput work; answering requests is latency work. A lower priority (nice 5
                     // for this thread only: on Linux `who` 0 is the calling thread) lets the event loops always win
                     // the CPU, so a login storm slows the logins, not verify and refresh. Failing is harmless.
-                    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+                    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 5)
                     Unmanaged<Core>.fromOpaque(context).takeRetainedValue().work()
                     return nil
                 }, context)
