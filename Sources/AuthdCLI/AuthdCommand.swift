@@ -21,6 +21,14 @@ public enum AuthdCommand {
     static func dispatch(_ arguments: [String]) throws(CLIError) {
         guard let command = arguments.first else { throw .usage("no command given") }
         let rest = Array(arguments.dropFirst())
+        if rest.contains("--help") || rest.contains("-h") {
+            switch command {
+            case "bench": print(BenchCommand.usage)
+            case "user": print(UserCommand.usage)
+            default: print(usage)
+            }
+            return
+        }
         switch command {
         case "--version", "version":
             print("authd \(version)")

@@ -100,6 +100,10 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(DaemonFixture.run(["check-config", "--nope"]).status, 64)
         XCTAssertEqual(DaemonFixture.run(["user", "add", "bob", "--password", "secret"]).status, 64,
                        "a password on argv is refused")
+        let help = DaemonFixture.run(["bench", "--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.stdout.contains("--connections"), help.stdout)
+        XCTAssertEqual(DaemonFixture.run(["serve", "--help"]).status, 0, "--help never starts anything")
         let version = DaemonFixture.run(["--version"])
         XCTAssertEqual(version.status, 0)
         XCTAssertTrue(version.stdout.hasPrefix("authd "), version.stdout)
