@@ -1,25 +1,15 @@
 import Settings
+import TestSupport
 import XCTest
 
 /// Bad input never crashes: thousands of damaged variants of a full settings file each load or fail with
 /// positioned errors that stay inside the file.
 final class MutationTests: SettingsTestCase {
-    /// A fixed-seed generator so a failure reproduces.
-    private struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     func testDamagedFilesFailCleanly() throws {
         let original = Array(try fixture("valid/full").utf8)
         let alphabet = Array(" :-[]{}#&*!|>'\"\n\t0aZ%@,?~".utf8)
-        var random = SplitMix(state: 42)
+        var random = SplitMix64(seed: 42)
         var failures = 0
         for _ in 0..<3000 {
             var bytes = original
