@@ -118,10 +118,7 @@ extension Store {
             }
             throw StoreError(.conflict, "a user named \(new.username) already exists; choose another username")
         }
-        return User(
-            id: c.lastInsertRowID, username: new.username, passwordHash: new.passwordHash, isActive: new.isActive,
-            isStaff: new.isStaff, isSuperuser: new.isSuperuser, email: new.email, firstName: new.firstName,
-            lastName: new.lastName, lastLogin: new.lastLogin, dateJoined: new.dateJoined)
+        return User(id: c.lastInsertRowID, new)
     }
 
     private static func setPasswordBody(userID: Int64, hash: String) -> @Sendable (SQLiteConnection) throws(StoreError) -> Void {

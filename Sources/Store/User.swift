@@ -34,6 +34,15 @@ public struct User: Sendable, Equatable {
     }
 }
 
+extension User {
+    /// The user `new` became once stored under `id`.
+    init(id: Int64, _ new: NewUser) {
+        self.init(id: id, username: new.username, passwordHash: new.passwordHash, isActive: new.isActive,
+                  isStaff: new.isStaff, isSuperuser: new.isSuperuser, email: new.email, firstName: new.firstName,
+                  lastName: new.lastName, lastLogin: new.lastLogin, dateJoined: new.dateJoined)
+    }
+}
+
 /// A user to be added; the store assigns the id.
 public struct NewUser: Sendable, Equatable {
     public var username: String

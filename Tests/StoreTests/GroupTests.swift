@@ -1,20 +1,7 @@
 import XCTest
 @testable import Store
 
-final class GroupTests: XCTestCase {
-    private var folder: TemporaryFolder!
-    private var store: Store!
-
-    override func setUpWithError() throws {
-        folder = try TemporaryFolder()
-        store = try Store(path: folder.file("authd.sqlite3"))
-    }
-
-    override func tearDown() {
-        store = nil
-        folder = nil
-    }
-
+final class GroupTests: StoreTestCase {
     private func addUser(_ name: String) throws -> User {
         try store.addUser(NewUser(username: name, passwordHash: "!", dateJoined: 1))
     }

@@ -52,3 +52,19 @@ final class LockedList<T>: @unchecked Sendable {
     func append(_ item: T) { lock.lock(); storage.append(item); lock.unlock() }
     var items: [T] { lock.lock(); defer { lock.unlock() }; return storage }
 }
+
+/// A fresh store in a temporary folder for every test.
+class StoreTestCase: XCTestCase {
+    var folder: TemporaryFolder!
+    var store: Store!
+
+    override func setUpWithError() throws {
+        folder = try TemporaryFolder()
+        store = try Store(path: folder.file("authd.sqlite3"))
+    }
+
+    override func tearDown() {
+        store = nil
+        folder = nil
+    }
+}

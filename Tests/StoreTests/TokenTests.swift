@@ -1,20 +1,7 @@
 import XCTest
 import Store
 
-final class TokenTests: XCTestCase {
-    private var folder: TemporaryFolder!
-    private var store: Store!
-
-    override func setUpWithError() throws {
-        folder = try TemporaryFolder()
-        store = try Store(path: folder.file("authd.sqlite3"))
-    }
-
-    override func tearDown() {
-        store = nil
-        folder = nil
-    }
-
+final class TokenTests: StoreTestCase {
     func testRecordOutstandingIsIdempotentAndKeepsTheFirstRecord() throws {
         let user = try store.addUser(NewUser(username: "u", passwordHash: "!", dateJoined: 1))
         XCTAssertTrue(try store.recordOutstanding(token("t1", user: user.id, now: 10)))

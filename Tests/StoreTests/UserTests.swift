@@ -1,20 +1,7 @@
 import XCTest
 import Store
 
-final class UserTests: XCTestCase {
-    private var folder: TemporaryFolder!
-    private var store: Store!
-
-    override func setUpWithError() throws {
-        folder = try TemporaryFolder()
-        store = try Store(path: folder.file("authd.sqlite3"))
-    }
-
-    override func tearDown() {
-        store = nil
-        folder = nil
-    }
-
+final class UserTests: StoreTestCase {
     func testAddAndLookUpKeepsEveryField() throws {
         let added = try store.addUser(NewUser(
             username: "Ünïcode", passwordHash: "pbkdf2_sha256$1000$salt$hash", isActive: false, isStaff: true,
