@@ -1,9 +1,12 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Module arrows point one way:
-//   C shims → JSON / JOSE / Store / Passwords / Settings → Plugins → Service → AuthdCLI → authd
-//   HTTPServer depends on nothing but Glibc; Service adapts it to tokens.
+// Module arrows point one way (README "Architecture"):
+//   C shims, Platform → JSON, JOSE, Logging, Settings, Store, Passwords, HTTPServer, LoadGenerator
+//   Store → StoreSQLite;  Settings, Store → Plugins
+//   Tokens (the token domain: no HTTP) → API (routes, request fields, deliveries) → Assembly (settings → Runtime)
+//   → Daemon (process: listeners, signals, systemd) → AuthdCLI → authd
+//   HTTPServer knows no JWT; Tokens knows no HTTP; only Assembly knows which store backend is used.
 let package = Package(
     name: "authd",
     platforms: [.macOS(.v14)],
@@ -16,29 +19,37 @@ let package = Package(
         .systemLibrary(name: "CYAML", path: "Sources/CYAML"),
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
 
+        .target(name: "Platform"),
         .target(name: "JSON"),
         .target(name: "JOSE", dependencies: ["COpenSSL", "JSON"]),
+        .target(name: "Logging"),
         .target(name: "Settings", dependencies: ["CYAML"]),
-        .target(name: "Plugins", dependencies: ["Settings", "JSON", "Store"]),
-        .target(name: "Store", dependencies: ["CSQLite"]),
+        .target(name: "Store"),
+        .target(name: "StoreSQLite", dependencies: ["CSQLite", "Store"]),
         .target(name: "Passwords", dependencies: ["COpenSSL"]),
         .target(name: "HTTPServer", dependencies: ["CEpoll"]),
         .target(name: "LoadGenerator"),
-        .target(name: "Service", dependencies: [
-            "COpenSSL", "JSON", "JOSE", "Settings", "Plugins", "Store", "Passwords", "HTTPServer",
+        .target(name: "Plugins", dependencies: ["Settings", "JSON", "Store"]),
+        .target(name: "Tokens", dependencies: ["COpenSSL", "JSON", "JOSE", "Logging", "Passwords", "Platform", "Store"]),
+        .target(name: "API", dependencies: ["HTTPServer", "JSON", "Tokens"]),
+        .target(name: "Assembly", dependencies: [
+            "Platform",
+            "API", "HTTPServer", "JOSE", "JSON", "Logging", "Passwords", "Plugins", "Settings", "Store", "StoreSQLite",
+            "Tokens",
         ]),
-        .target(name: "AuthdCLI", dependencies: ["Service", "Settings", "JOSE", "JSON", "Store", "Passwords", "Plugins",
-                                           "LoadGenerator"]),
+        .target(name: "Daemon", dependencies: ["Assembly", "HTTPServer", "Logging", "Plugins", "Settings"]),
+        .target(name: "AuthdCLI", dependencies: ["Assembly", "Daemon", "JOSE", "JSON", "LoadGenerator", "Passwords",
+                                           "Platform", "Plugins", "Settings", "Store", "Tokens"]),
         .executableTarget(name: "authd", dependencies: ["AuthdCLI"]),
 
         .target(name: "TestSupport", dependencies: ["JSON"], path: "Tests/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "JOSETests", dependencies: ["JOSE", "JSON", "TestSupport"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "StoreSQLite"]),
         .testTarget(name: "PasswordsTests", dependencies: ["Passwords"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
-        .testTarget(name: "PluginsTests", dependencies: ["Plugins", "Settings", "Store", "JSON"]),
+        .testTarget(name: "PluginsTests", dependencies: ["Plugins", "Settings", "Store", "StoreSQLite", "JSON"]),
         .testTarget(name: "LoadGeneratorTests", dependencies: ["LoadGenerator"]),
         .testTarget(name: "DaemonTests", dependencies: ["authd", "JSON", "JOSE", "TestSupport"], exclude: ["Interop"]),
     ],

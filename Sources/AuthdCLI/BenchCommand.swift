@@ -5,8 +5,9 @@ import Dispatch
 import JOSE
 import JSON
 import LoadGenerator
-import Service
+import Platform
 import Store
+import Tokens
 import Synchronization
 
 /// `authd bench`: a load generator for any running HTTP server (TCP or Unix socket), plus the two helpers the
@@ -113,52 +114,44 @@ enum BenchCommand {
         }
         let count = try integer(scanner, "--count", default: 0)
         guard count >= 1, count <= 10_000_000 else { throw .usage("--count must be 1 to 10000000") }
-        let components = try CommandContext(scanner).components()
-        defer { components.store.close() }
-        let policy = components.policy
+        let context = CommandContext(scanner)
+        let minter = try context.minter()
+        let store = try context.store()
+        defer { store.close() }
         let found: User?
         do {
-            found = try components.store.user(username: username)
+            found = try StoreCall.wait { store.user(username: username, completion: $0) }
         } catch {
             throw .failure(error.message)
         }
         guard let user = found else {
             throw .failure("no user \"\(username)\"; create it with `authd user add \(username)`")
         }
-        let now = systemClock()
-        let exp = Int64((now + policy.refreshLifetime).rounded(.down))
+        let now = SystemWallClock().now()
         var output: [UInt8] = []
         var records: [TokenRecord] = []
         records.reserveCapacity(count)
-        var random = SystemRandomNumberGenerator()
         for _ in 0..<count {
-            let jti = randomJTI(&random)
-            var claims = JSONObject()
-            if let typeClaim = policy.tokenTypeClaim { claims[typeClaim] = "refresh" }
-            claims["exp"] = .int(exp)
-            claims["iat"] = .int(Int64(now.rounded(.down)))
-            claims[policy.jtiClaim ?? "jti"] = .string(jti)
-            claims[policy.userIDClaim] = .string(policy.userIDField == .id ? String(user.id) : user.username)
-            if let audience = policy.audience { claims["aud"] = audience }
-            if let issuer = policy.issuer { claims["iss"] = .string(issuer) }
-            let token: String
+            let payload = minter.payload(for: user, sliding: false, extraClaims: [:], now: now)
+            let token: IssuedToken
             do {
-                token = try components.codec.sign(claims)
+                token = try minter.encode(payload, kind: .refresh)
             } catch {
                 throw .failure("cannot sign: \(error.message)")
             }
             output.append(contentsOf: #"{"refresh":""#.utf8)
-            output.append(contentsOf: token.utf8)
+            output.append(contentsOf: token.token.utf8)
             output.append(contentsOf: "\"}\n".utf8)
-            records.append(TokenRecord(jti: jti, userID: user.id, createdAt: now, expiresAt: Double(exp)))
+            records.append(TokenRecord(jti: minter.jti(of: payload) ?? "", userID: user.id, createdAt: now,
+                                       expiresAt: Double(token.expiresAt)))
         }
-        try record(records, in: components.store)
+        try record(records, in: store)
         try SecureFile.write(output, to: out, mode: 0o600, replace: true)
         print("wrote \(count) refresh token bodies for user \(username) to \(out)")
     }
 
     /// Records the tokens through the store's group commit (hundreds per transaction), then waits for all.
-    private static func record(_ records: [TokenRecord], in store: Store) throws(CLIError) {
+    private static func record(_ records: [TokenRecord], in store: any TokenStore) throws(CLIError) {
         let group = DispatchGroup()
         let failure = Mutex<String?>(nil)
         for record in records {
@@ -170,19 +163,6 @@ enum BenchCommand {
         }
         group.wait()
         if let message = failure.withLock({ $0 }) { throw .failure("cannot record the tokens: \(message)") }
-    }
-
-    private static func randomJTI(_ random: inout SystemRandomNumberGenerator) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) }
-        bytes[6] = (bytes[6] & 0x0F) | 0x40  // uuid4, as SimpleJWT's jti
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        var text: [UInt8] = []
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
     }
 
     // MARK: options

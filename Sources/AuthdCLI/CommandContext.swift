@@ -1,6 +1,7 @@
-import Service
+import Assembly
 import Settings
 import Store
+import Tokens
 
 /// What every subcommand shares: the `--config` option and lazily built pieces of the configuration.
 struct CommandContext {
@@ -22,23 +23,28 @@ struct CommandContext {
         }
     }
 
-    func components() throws(CLIError) -> ServiceComponents {
-        let settings = try settings()
+    /// The assembly for these settings: `check-config`, `serve` and the tools that sign or verify use it.
+    func builder() throws(CLIError) -> RuntimeBuilder {
+        RuntimeBuilder(settings: try settings(), registry: try PluginsCommand.registry())
+    }
+
+    /// The token signer and verifier of these settings, without a store.
+    func minter() throws(CLIError) -> TokenMinter {
+        let builder = try builder()
         do {
-            return try ServiceComponents(settings: settings)
+            return try builder.minter()
         } catch {
             throw .failure("invalid settings:\n" + error.description)
         }
     }
 
     /// Just the store: user administration needs no signing key.
-    func store() throws(CLIError) -> Store {
+    func store() throws(CLIError) -> any StoreBackend {
         let settings = try settings()
         do {
-            return try Store(path: settings.store.sqlitePath,
-                             busyTimeoutMilliseconds: Int(settings.store.busyTimeout.milliseconds))
+            return try Services.openStore(settings)
         } catch {
-            throw .failure("\(settings.store.sqlitePath): \(error.message)")
+            throw .failure(error.description)
         }
     }
 }

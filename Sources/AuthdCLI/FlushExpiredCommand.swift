@@ -1,4 +1,5 @@
-import Service
+import Platform
+import Store
 
 /// `authd flush-expired`: SimpleJWT's `flushexpiredtokens` (run it from a timer or cron).
 enum FlushExpiredCommand {
@@ -8,7 +9,8 @@ enum FlushExpiredCommand {
         let store = try CommandContext(scanner).store()
         defer { store.close() }
         do {
-            let deleted = try store.flushExpired(now: systemClock())
+            let now = SystemWallClock().now()
+            let deleted = try StoreCall.wait { store.flushExpired(now: now, completion: $0) }
             print("deleted \(deleted) expired token(s)")
         } catch {
             throw .failure(error.message)

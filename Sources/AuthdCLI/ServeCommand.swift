@@ -1,16 +1,14 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Daemon
 import JOSE
-import Service
 
 /// `authd serve [--dev]`.
 enum ServeCommand {
     static func run(_ arguments: [String]) throws(CLIError) {
-        // Before any thread exists, so every thread inherits the mask and only the main thread takes signals.
-        SignalSet.blockHandledSignals()
-        // A peer that goes away mid-write (a client, a claims hook) is an EPIPE error to handle, never a reason to die.
-        signal(SIGPIPE, SIG_IGN)
+        // Before any thread exists (see Daemon.prepareProcess).
+        Daemon.prepareProcess()
         let scanner = try ArgumentScanner(arguments, valued: CommandContext.valuedOptions, flags: ["--dev"])
         _ = try scanner.positionals(0, usage: "authd serve [--dev | --config PATH]")
         var context = CommandContext(scanner)
@@ -19,19 +17,11 @@ enum ServeCommand {
             context = try DevelopmentState.prepare()
         }
         let registry = try PluginsCommand.registry()
-        let components = try context.components()
-        let claims: ProviderClaimsSource
-        do throws(ConfigurationFailure) {
-            claims = try ProviderClaimsSource.build(components, registry: registry)
-        } catch {
-            components.store.close()
-            throw .failure("invalid settings:\n" + error.description)
-        }
-        defer { claims.shutdown() }
+        let settings = try context.settings()
         do {
-            try Daemon(components: components, claims: claims).run()
+            try Daemon(settings: settings, registry: registry).run()
         } catch {
-            throw .failure(error.description)
+            throw .failure("invalid settings:\n" + error.description)
         }
     }
 }

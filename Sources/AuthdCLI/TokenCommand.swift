@@ -1,6 +1,7 @@
 import JOSE
 import JSON
-import Service
+import Platform
+import Tokens
 
 /// `authd token inspect TOKEN`: prints header and claims; exit 0 only if the token verifies under the configured key.
 enum TokenCommand {
@@ -22,11 +23,10 @@ enum TokenCommand {
         print("header: \(JSON.serializeString(.object(parsed.header)))")
         print("claims: \(JSON.serializeString(.object(parsed.claims)))")
 
-        let components = try CommandContext(scanner).components()
-        defer { components.store.close() }
+        let minter = try CommandContext(scanner).minter()
         do {
-            _ = try components.codec.decode(token, validation: components.policy.validation,
-                                            now: Int64(systemClock().rounded(.down)))
+            _ = try minter.codec.decode(token, validation: minter.policy.validation,
+                                        now: Int64(SystemWallClock().now().rounded(.down)))
         } catch {
             throw .failure("token does NOT verify: \(error.message)")
         }

@@ -1,5 +1,6 @@
+import Assembly
 import Passwords
-import Service
+import Platform
 import Settings
 import Store
 
@@ -24,16 +25,18 @@ enum UserCommand {
         case "passwd": try passwd(scanner, context)
         case "activate", "deactivate":
             let name = try scanner.positionals(2, usage: "authd user \(action) NAME")[1]
-            try withStore(context) { store throws(StoreError) in try store.setActive(username: name, action == "activate") }
+            try withStore(context) { store throws(StoreError) in
+                try StoreCall.wait { store.setActive(username: name, action == "activate", completion: $0) }
+            }
             print("user \(name) \(action)d")
         case "delete":
             let name = try scanner.positionals(2, usage: "authd user delete NAME")[1]
-            try withStore(context) { store throws(StoreError) in try store.deleteUser(username: name) }
+            try withStore(context) { store throws(StoreError) in try StoreCall.wait { store.deleteUser(username: name, completion: $0) } }
             print("user \(name) deleted")
         case "import": try UserImportCommand.run(scanner, context)
         case "list":
             _ = try scanner.positionals(1, usage: "authd user list")
-            let users = try withStore(context) { store throws(StoreError) in try store.users() }
+            let users = try withStore(context) { store throws(StoreError) in try StoreCall.wait(store.users) }
             print(table(users))
         case "groups": try groups(scanner, context)
         default:
@@ -50,8 +53,8 @@ enum UserCommand {
         let new = NewUser(username: name, passwordHash: hash, isActive: !scanner.flag("--inactive"),
                           isStaff: scanner.flag("--staff"), isSuperuser: scanner.flag("--superuser"),
                           email: scanner.value("--email") ?? "", firstName: scanner.value("--first-name") ?? "",
-                          lastName: scanner.value("--last-name") ?? "", lastLogin: nil, dateJoined: systemClock())
-        let user = try withStore(context) { store throws(StoreError) in try store.addUser(new) }
+                          lastName: scanner.value("--last-name") ?? "", lastLogin: nil, dateJoined: SystemWallClock().now())
+        let user = try withStore(context) { store throws(StoreError) in try StoreCall.wait { store.addUser(new, completion: $0) } }
         print("user \(user.username) added with id \(user.id)\(user.isActive ? "" : " (inactive)")")
     }
 
@@ -59,12 +62,16 @@ enum UserCommand {
         let name = try scanner.positionals(2, usage: "authd user passwd NAME [--password-stdin]")[1]
         let settings = try context.settings()
         // Fail before prompting when the user does not exist.
-        guard try withStore(context, { store throws(StoreError) in try store.user(username: name) }) != nil else {
+        guard try withStore(context, { store throws(StoreError) in
+            try StoreCall.wait { store.user(username: name, completion: $0) }
+        }) != nil else {
             throw .failure("no user named \(name)")
         }
         let password = try PasswordInput.read(fromStdin: scanner.flag("--password-stdin"), confirm: true)
         let hash = try hashPassword(password, settings: settings)
-        try withStore(context) { store throws(StoreError) in try store.setPassword(username: name, hash: hash) }
+        try withStore(context) { store throws(StoreError) in
+            try StoreCall.wait { store.setPassword(username: name, hash: hash, completion: $0) }
+        }
         print("password of \(name) changed")
     }
 
@@ -73,16 +80,16 @@ enum UserCommand {
         let name = try scanner.positionals(2, usage: "authd user groups NAME [--add GROUP] [--remove GROUP]")[1]
         let add = scanner.value("--add"), remove = scanner.value("--remove")
         let names = try withStore(context) { store throws(StoreError) -> [String] in
-            if let add { try store.addUser(username: name, toGroup: add) }
-            if let remove { try store.removeUser(username: name, fromGroup: remove) }
-            return try store.groupNames(username: name)
+            if let add { try StoreCall.wait { store.addUser(username: name, toGroup: add, completion: $0) } }
+            if let remove { try StoreCall.wait { store.removeUser(username: name, fromGroup: remove, completion: $0) } }
+            return try StoreCall.wait { store.groupNames(username: name, completion: $0) }
         }
         print(names.joined(separator: "\n"))
     }
 
     private static func hashPassword(_ password: [UInt8], settings: AuthdSettings) throws(CLIError) -> String {
         do {
-            return try ServiceComponents.makeHasher(settings.passwords).encode(password)
+            return try RuntimeBuilder.makeHasher(settings.passwords).encode(password)
         } catch let error as ConfigurationFailure {
             throw .failure(error.description)
         } catch {
@@ -91,7 +98,7 @@ enum UserCommand {
     }
 
     static func withStore<T>(_ context: CommandContext,
-                                     _ body: (Store) throws(StoreError) -> T) throws(CLIError) -> T {
+                                     _ body: (any StoreBackend) throws(StoreError) -> T) throws(CLIError) -> T {
         let store = try context.store()
         defer { store.close() }
         do {

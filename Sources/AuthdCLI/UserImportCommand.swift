@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import JSON
-import Service
+import Platform
 import Store
 
 /// `authd user import FILE|-`: users from Django's `manage.py dumpdata auth.user` (JSON), with their primary keys
@@ -16,7 +16,7 @@ enum UserImportCommand {
         var failures = 0
         for (id, user) in users {
             do {
-                _ = try store.importUser(user, id: id)
+                _ = try StoreCall.wait { store.importUser(user, id: id, completion: $0) }
                 print("imported \(user.username) (id \(id))")
             } catch {
                 failures += 1
@@ -67,7 +67,7 @@ enum DjangoUserDump {
             }
             let dateJoined = try fields["date_joined"]?.stringValue.map { text throws(CLIError) in
                 try DjangoTimestamp.parse(text, record: index)
-            } ?? systemClock()
+            } ?? SystemWallClock().now()
             let lastLogin = try fields["last_login"]?.stringValue.map { text throws(CLIError) in
                 try DjangoTimestamp.parse(text, record: index)
             }

@@ -17,12 +17,16 @@ public final class HashingPool: Sendable {
     /// - Parameters:
     ///   - workers: threads hashing in parallel (at least 1); about the number of cores.
     ///   - queueLimit: jobs allowed to wait beyond one per free worker (0: a job is refused when every worker is busy).
-    public init(workers: Int, queueLimit: Int) {
+    ///   - niceness: the workers' scheduling priority (see `start`): hashing is throughput work.
+    public init(workers: Int, queueLimit: Int, niceness: Int32 = 5) {
         self.workers = max(1, workers)
         self.queueLimit = max(0, queueLimit)
-        core = Core(queueLimit: self.queueLimit)
+        core = Core(queueLimit: self.queueLimit, niceness: niceness)
         core.start(workers: self.workers)
     }
+
+    /// Online CPUs: the default number of workers.
+    public static var onlineCPUs: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
 
     deinit { core.shutdown() }
 
@@ -53,11 +57,15 @@ extension HashingPool {
         }
 
         private let queueLimit: Int
+        private let niceness: Int32
         private let state = Mutex(State())
         /// One signal per accepted job, plus one per worker at shutdown.
         private let available = DispatchSemaphore(value: 0)
 
-        init(queueLimit: Int) { self.queueLimit = queueLimit }
+        init(queueLimit: Int, niceness: Int32) {
+            self.queueLimit = queueLimit
+            self.niceness = niceness
+        }
 
         func start(workers: Int) {
             for _ in 0..<workers {
@@ -68,8 +76,9 @@ extension HashingPool {
                     // Hashing is throughput work; answering requests is latency work. A lower priority (nice 5
                     // for this thread only: on Linux `who` 0 is the calling thread) lets the event loops always win
                     // the CPU, so a login storm slows the logins, not verify and refresh. Failing is harmless.
-                    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 5)
-                    Unmanaged<Core>.fromOpaque(context).takeRetainedValue().work()
+                    let core = Unmanaged<Core>.fromOpaque(context).takeRetainedValue()
+                    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, core.niceness)
+                    core.work()
                     return nil
                 }, context)
                 if rc == 0 {

@@ -15,6 +15,9 @@ public final class ClaimsPipeline: Sendable {
         self.reservedClaims = reservedClaims
     }
 
+    /// Whether any provider may block (see `ClaimsProvider.mayBlock`): then claims are made on a worker pool.
+    public var mayBlock: Bool { entries.contains { type(of: $0.provider).mayBlock } }
+
     /// The keys every entry may have, whatever its provider.
     public static let commonKeys = ["provider", "on_error"]
 

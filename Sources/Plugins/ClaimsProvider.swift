@@ -37,9 +37,14 @@ public protocol ClaimsProvider: Sendable {
     func claims(for subject: ClaimsSubject) throws(ClaimsFailure) -> JSONObject
 
     func shutdown()
+
+    /// Whether `claims(for:)` may block (run a process, read the store). Providers that only compute from the
+    /// user and their options say false, so tokens they serve are made without a hop to the claims pool.
+    static var mayBlock: Bool { get }
 }
 
 extension ClaimsProvider {
+    public static var mayBlock: Bool { true }
     public func validate(_ environment: ProviderEnvironment) throws(PluginError) {}
     public func shutdown() {}
 }

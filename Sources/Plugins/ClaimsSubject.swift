@@ -7,7 +7,7 @@ public final class ClaimsSubject {
     private let loadGroups: () throws(ClaimsFailure) -> [String]
     private var loadedGroups: [String]?
 
-    /// - Parameter loadGroups: reads the user's group names (sorted), e.g. from `Store.groupNames(userID:)`.
+    /// - Parameter loadGroups: reads the user's group names (sorted), e.g. from `UserStore.groupNames(userID:completion:)`.
     public init(user: User, loadGroups: @escaping () throws(ClaimsFailure) -> [String]) {
         self.user = user
         self.loadGroups = loadGroups
@@ -18,11 +18,12 @@ public final class ClaimsSubject {
         self.init(user: user, loadGroups: { groups })
     }
 
-    /// The subject for `user`, reading groups from `store` when first asked.
-    public convenience init(user: User, store: Store) {
+    /// The subject for `user`, reading groups from `store` when first asked (providers run on a worker thread,
+    /// where waiting for the store is allowed).
+    public convenience init(user: User, store: any UserStore) {
         self.init(user: user, loadGroups: { () throws(ClaimsFailure) -> [String] in
             do throws(StoreError) {
-                return try store.groupNames(userID: user.id)
+                return try StoreCall.wait { store.groupNames(userID: user.id, completion: $0) }
             } catch {
                 throw ClaimsFailure(.unavailable, "cannot read the groups of user \(user.id): \(error.message)")
             }

@@ -8,9 +8,9 @@ public struct ProviderEnvironment: Sendable {
     /// the user id claim, the revoke claim, `refresh_exp` (with the names configured in `SIMPLE_JWT`).
     public var reservedClaims: Set<String>
     /// The store, for providers that read it (`claims.groups`); nil where there is none (unit tests).
-    public var store: Store?
+    public var store: (any UserStore)?
 
-    public init(settingsFile: String, reservedClaims: Set<String>, store: Store?) {
+    public init(settingsFile: String, reservedClaims: Set<String>, store: (any UserStore)?) {
         self.settingsFile = settingsFile
         self.reservedClaims = reservedClaims
         self.store = store

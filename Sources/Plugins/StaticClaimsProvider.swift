@@ -9,6 +9,7 @@ import JSON
 /// Values are any YAML that has a JSON form (see `YAMLScalar`). A reserved claim here is a configuration error.
 public struct StaticClaimsProvider: ClaimsProvider {
     public static let summary = "fixed claims from the settings file (any JSON-compatible YAML values)"
+    public static let mayBlock = false
     public static let optionKeys = ["claims"]
 
     public let claims: JSONObject

@@ -12,6 +12,7 @@ import Store
 /// ```
 public struct UserFieldsClaimsProvider: ClaimsProvider {
     public static let summary = "copies user fields (username, email, first_name, last_name, is_staff, is_superuser) into claims"
+    public static let mayBlock = false
     public static let optionKeys = ["fields"]
 
     /// The fields this provider can copy, and how each reads as JSON.

@@ -36,7 +36,7 @@ public struct User: Sendable, Equatable {
 
 extension User {
     /// The user `new` became once stored under `id`.
-    init(id: Int64, _ new: NewUser) {
+    public init(id: Int64, _ new: NewUser) {
         self.init(id: id, username: new.username, passwordHash: new.passwordHash, isActive: new.isActive,
                   isStaff: new.isStaff, isSuperuser: new.isSuperuser, email: new.email, firstName: new.firstName,
                   lastName: new.lastName, lastLogin: new.lastLogin, dateJoined: new.dateJoined)

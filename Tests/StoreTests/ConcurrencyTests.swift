@@ -1,5 +1,6 @@
 import XCTest
-@testable import Store
+import Store
+@testable import StoreSQLite
 
 final class ConcurrencyTests: XCTestCase {
     func testSixteenThreadsRotatingOneTokenWithGraceRotateExactlyOnce() throws {
@@ -131,16 +132,21 @@ final class ConcurrencyTests: XCTestCase {
         XCTAssertEqual(try store.users().count, 100)
     }
 
-    func testABlockingCallFromACompletionFailsInsteadOfDeadlocking() throws {
+    func testAWriteQueuedFromACompletionRunsInALaterCommit() throws {
         let folder = try TemporaryFolder()
         let store = try Store(path: folder.file("authd.sqlite3"))
         let done = expectation(description: "completion")
-        let inner = LockedList<StoreError>()
-        store.recordOutstanding(token("first")) { _ in
-            do throws(StoreError) { try store.recordOutstanding(token("second")) } catch { inner.append(error) }
-            done.fulfill()
+        let inner = LockedList<Result<Bool, StoreError>>()
+        store.recordOutstanding(token("first"), family: nil, parentJTI: nil) { _ in
+            // On the writer thread, after the first commit: the second write must not wait for this one to return.
+            store.recordOutstanding(token("second"), family: nil, parentJTI: nil) { result in
+                inner.append(result)
+                done.fulfill()
+            }
         }
         wait(for: [done], timeout: 30)
-        XCTAssertEqual(inner.items.map(\.code), [.invalidArgument])
+        XCTAssertEqual(inner.items.count, 1)
+        XCTAssertEqual(try inner.items.first?.get(), true)
+        XCTAssertNotNil(try store.outstanding(jti: "second"))
     }
 }

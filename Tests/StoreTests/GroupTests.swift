@@ -1,5 +1,6 @@
 import XCTest
-@testable import Store
+import Store
+@testable import StoreSQLite
 
 final class GroupTests: StoreTestCase {
     private func addUser(_ name: String) throws -> User {

@@ -1,5 +1,6 @@
 import XCTest
-@testable import Store
+import Store
+@testable import StoreSQLite
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -145,7 +145,7 @@ final class TokenTests: StoreTestCase {
         let done = expectation(description: "recorded")
         done.expectedFulfillmentCount = 12_001
         for index in 0..<12_001 {
-            store.recordOutstanding(token("bulk-\(index)", expires: 10)) { result in
+            store.recordOutstanding(token("bulk-\(index)", expires: 10), family: nil, parentJTI: nil) { result in
                 XCTAssertEqual(try? result.get(), true)
                 done.fulfill()
             }

@@ -45,23 +45,30 @@ final class UserTests: StoreTestCase {
         let bob = try store.addUser(NewUser(username: "bob", passwordHash: "old", dateJoined: 1))
         try store.setPassword(username: "bob", hash: "new")
         XCTAssertEqual(try store.user(id: bob.id)?.passwordHash, "new")
-        try store.setPassword(userID: bob.id, hash: "newer")
+        try store.recordLogin(token("bob-1", user: bob.id), login: LoginUpdate(userID: bob.id, passwordHash: "newer"))
         XCTAssertEqual(try store.user(id: bob.id)?.passwordHash, "newer")
         try store.setActive(username: "bob", false)
         XCTAssertEqual(try store.user(id: bob.id)?.isActive, false)
         try store.setActive(username: "bob", true)
         XCTAssertEqual(try store.user(id: bob.id)?.isActive, true)
-        try store.updateLastLogin(userID: bob.id, at: 1234.5)
+        try store.recordLogin(token("bob-2", user: bob.id), login: LoginUpdate(userID: bob.id, lastLogin: 1234.5))
         XCTAssertEqual(try store.user(id: bob.id)?.lastLogin, 1234.5)
+        XCTAssertEqual(try store.user(id: bob.id)?.passwordHash, "newer", "a login without a re-hash keeps the hash")
+        XCTAssertEqual(try store.outstanding(jti: "bob-2")?.record.userID, bob.id, "the login's token is recorded")
     }
 
     func testUpdatesOfMissingUsersAreNotFound() throws {
         let notFound = StoreError(.notFound, "")
         XCTAssertThrowsError(try store.setPassword(username: "ghost", hash: "x")) { XCTAssertEqual($0 as? StoreError, notFound) }
-        XCTAssertThrowsError(try store.setPassword(userID: 99, hash: "x")) { XCTAssertEqual($0 as? StoreError, notFound) }
+        XCTAssertThrowsError(try store.recordLogin(token("t1", user: 99), login: LoginUpdate(userID: 99, passwordHash: "x"))) {
+            XCTAssertEqual($0 as? StoreError, notFound)
+        }
         XCTAssertThrowsError(try store.setActive(username: "ghost", false)) { XCTAssertEqual($0 as? StoreError, notFound) }
         XCTAssertThrowsError(try store.deleteUser(username: "ghost")) { XCTAssertEqual($0 as? StoreError, notFound) }
-        XCTAssertThrowsError(try store.updateLastLogin(userID: 99, at: 1)) { XCTAssertEqual($0 as? StoreError, notFound) }
+        XCTAssertThrowsError(try store.recordLogin(token("t2", user: 99), login: LoginUpdate(userID: 99, lastLogin: 1))) {
+            XCTAssertEqual($0 as? StoreError, notFound)
+        }
+        XCTAssertNil(try store.outstanding(jti: "t2"), "a login that failed records no token")
     }
 
     func testDeleteKeepsTokensWithoutAUserAndNeverReusesTheId() throws {
@@ -82,13 +89,13 @@ final class UserTests: StoreTestCase {
         let done = expectation(description: "completions")
         done.expectedFulfillmentCount = 3
         let store = self.store!
-        store.updateLastLogin(userID: erin.id, at: 77) { result in
+        store.recordLogin(token("erin-1", user: erin.id), login: LoginUpdate(userID: erin.id, lastLogin: 77)) { result in
             if case .failure(let error) = result { XCTFail("\(error)") }
             // Committed: a read connection already sees it.
             XCTAssertEqual(try? store.user(id: erin.id)?.lastLogin, 77)
             done.fulfill()
         }
-        store.setPassword(userID: erin.id, hash: "rehashed") { result in
+        store.recordLogin(token("erin-2", user: erin.id), login: LoginUpdate(userID: erin.id, passwordHash: "rehashed")) { result in
             if case .failure(let error) = result { XCTFail("\(error)") }
             done.fulfill()
         }

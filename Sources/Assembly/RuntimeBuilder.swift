@@ -1,0 +1,154 @@
+import API
+import JOSE
+import Logging
+import Passwords
+import Plugins
+import Settings
+import Store
+import StoreSQLite
+import Tokens
+
+/// The one assembly: builds a `Runtime` from settings (step-ca's `New(config)`), the same way for `serve`, a
+/// reload and `check-config`. Building has no side effects: keys are read, providers constructed and validated,
+/// nothing is opened for writing; the store and pools come in from outside (`Services`).
+public struct RuntimeBuilder {
+    public let settings: AuthdSettings
+    public let registry: ProviderRegistry
+
+    public init(settings: AuthdSettings, registry: ProviderRegistry) {
+        self.settings = settings
+        self.registry = registry
+    }
+
+    /// What settings determine without a store: collected with every error at once.
+    struct Parts {
+        let codec: JWTCodec
+        let hasher: PasswordHasher
+        let policy: TokenPolicy
+        let log: Logger
+    }
+
+    func parts() throws(ConfigurationFailure) -> Parts {
+        var problems: [String] = []
+        var codec: JWTCodec?
+        do throws(ConfigurationFailure) {
+            codec = try Self.makeCodec(settings.simpleJWT)
+        } catch {
+            problems += error.messages
+        }
+        var hasher: PasswordHasher?
+        do throws(ConfigurationFailure) {
+            hasher = try Self.makeHasher(settings.passwords)
+        } catch {
+            problems += error.messages
+        }
+        guard problems.isEmpty, let codec, let hasher else { throw ConfigurationFailure(problems) }
+        return Parts(codec: codec, hasher: hasher,
+                     policy: TokenPolicy(settings.simpleJWT, reuseGrace: settings.security.refreshReuseGrace),
+                     log: Self.makeLogger(settings.logging))
+    }
+
+    /// The runtime serving requests with `services`' store and pools.
+    public func build(services: Services) throws(ConfigurationFailure) -> Runtime {
+        let parts = try parts()
+        let claims = try ProviderClaimsSource.build(settings, policy: parts.policy, registry: registry,
+                                                    store: services.store, log: parts.log)
+        let tokens = TokenService(policy: parts.policy, codec: parts.codec, users: services.store,
+                                  tokens: services.store, hasher: parts.hasher, hashingPool: services.hashingPool,
+                                  claimsPool: services.claimsPool, claims: claims, log: parts.log)
+        let responders = settings.listen.map { listener in
+            var router = Router()
+            router.add(HealthRoute.make())
+            TokenRoutes(service: tokens, delivery: Self.makeDelivery(listener.delivery))
+                .register(in: &router, prefix: listener.prefix)
+            return router.build()
+        }
+        return Runtime(settings: settings, policy: parts.policy, codec: parts.codec, hasher: parts.hasher,
+                       claims: claims, tokens: tokens, responders: responders, log: parts.log)
+    }
+
+    /// What `authd check-config` reports on success.
+    public struct CheckReport: Sendable {
+        public let algorithm: String
+        public let claimProviders: Int
+        public let warnings: [String]
+        public let store: String
+    }
+
+    /// `authd check-config`: everything `build` does, plus a read-only look at the store, without opening
+    /// anything for writing or creating a file. Every problem is listed.
+    public func check() throws(ConfigurationFailure) -> CheckReport {
+        var problems: [String] = []
+        var built: Parts?
+        do throws(ConfigurationFailure) {
+            built = try parts()
+        } catch {
+            problems += error.messages
+        }
+        var storeState = ""
+        do {
+            storeState = try SQLiteStore.inspect(path: settings.store.sqlitePath).description
+        } catch {
+            problems.append("\(settings.sourcePath): store.sqlite: \(settings.store.sqlitePath): \(error.message)")
+        }
+        var providers = 0
+        do throws(ConfigurationFailure) {
+            let policy = built?.policy ?? TokenPolicy(settings.simpleJWT, reuseGrace: settings.security.refreshReuseGrace)
+            let claims = try ProviderClaimsSource.build(settings, policy: policy, registry: registry, store: nil,
+                                                        log: Self.makeLogger(settings.logging))
+            providers = claims.pipeline.entries.count
+            claims.shutdown()
+        } catch {
+            problems += error.messages
+        }
+        guard problems.isEmpty, let built else { throw ConfigurationFailure(problems) }
+        return CheckReport(algorithm: built.codec.algorithm.rawValue, claimProviders: providers,
+                           warnings: settings.warnings + built.codec.warnings, store: storeState)
+    }
+
+    // MARK: Settings → components
+
+    /// The token codec, with key errors pointing at the SIGNING_KEY / VERIFYING_KEY setting.
+    public static func makeCodec(_ jwt: SimpleJWTSettings) throws(ConfigurationFailure) -> JWTCodec {
+        guard let algorithm = JWSAlgorithm(rawValue: jwt.algorithm.name) else {
+            throw ConfigurationFailure(["SIMPLE_JWT.ALGORITHM: \(jwt.algorithm.name) is not supported"])
+        }
+        do {
+            return try JWTCodec(algorithm: algorithm, signingKey: jwt.signingKey.bytes,
+                                verifyingKey: jwt.verifyingKey?.bytes)
+        } catch {
+            let key = error.code == .keyMismatch ? (jwt.verifyingKey ?? jwt.signingKey) : jwt.signingKey
+            throw ConfigurationFailure(["\(key.mark): SIMPLE_JWT.\(key.keyPath): \(error.message)"])
+        }
+    }
+
+    public static func makeHasher(_ passwords: PasswordSettings) throws(ConfigurationFailure) -> PasswordHasher {
+        let algorithm: PasswordAlgorithm
+        switch passwords.hasher {
+        case .pbkdf2SHA1: algorithm = .pbkdf2_sha1
+        case .scrypt: algorithm = .scrypt
+        default: algorithm = .pbkdf2_sha256
+        }
+        do {
+            return try PasswordHasher(algorithm: algorithm, iterations: passwords.iterations,
+                                      scryptWorkFactor: passwords.workFactor, scryptBlockSize: passwords.blockSize,
+                                      scryptParallelism: passwords.parallelism)
+        } catch {
+            throw ConfigurationFailure(["passwords: \(error.message)"])
+        }
+    }
+
+    public static func makeLogger(_ logging: LoggingSettings) -> Logger {
+        Logger(level: Logger.Level(name: logging.level.name) ?? .info)
+    }
+
+    static func makeDelivery(_ delivery: Delivery) -> any TokenDelivery {
+        JSONDelivery()
+    }
+
+    /// The signer alone, for tools that mint tokens (`authd bench mint-refresh`) and inspect them.
+    public func minter() throws(ConfigurationFailure) -> TokenMinter {
+        let parts = try parts()
+        return TokenMinter(policy: parts.policy, codec: parts.codec)
+    }
+}

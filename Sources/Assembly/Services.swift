@@ -1,0 +1,51 @@
+import Logging
+import Passwords
+import Settings
+import Store
+import StoreSQLite
+
+/// The long-lived parts of a serving daemon, outside any `Runtime`: the store and the worker pools. A reload
+/// keeps them; changing them (a new store location, pool sizes) needs a restart.
+public final class Services: Sendable {
+    public let store: any StoreBackend
+    /// Password hashing: a login storm waits here, never on an event loop.
+    public let hashingPool: HashingPool
+    /// Claims providers that may block (`claims.command` hooks, group look-ups), apart from hashing so that a slow
+    /// hook cannot make logins 503 as "busy hashing passwords".
+    public let claimsPool: HashingPool
+
+    init(store: any StoreBackend, hashingPool: HashingPool, claimsPool: HashingPool) {
+        self.store = store
+        self.hashingPool = hashingPool
+        self.claimsPool = claimsPool
+    }
+
+    /// Opens the store (creating and migrating it when needed) and starts the pools.
+    public static func open(_ settings: AuthdSettings, eventLoops: Int) throws(ConfigurationFailure) -> Services {
+        let claimsWorkers = max(4, 2 * HashingPool.onlineCPUs)
+        // Every thread that reads (event loops, both pools) keeps a read connection of its own.
+        let readers = eventLoops + settings.passwords.workers + claimsWorkers + 2
+        let store = try openStore(settings, readConnections: readers)
+        return Services(store: store,
+                        hashingPool: HashingPool(workers: settings.passwords.workers, queueLimit: settings.passwords.queue),
+                        claimsPool: HashingPool(workers: claimsWorkers, queueLimit: 4 * claimsWorkers, niceness: 0))
+    }
+
+    /// The store alone: user administration needs no key and no pool.
+    public static func openStore(_ settings: AuthdSettings, readConnections: Int = 2) throws(ConfigurationFailure) -> any StoreBackend {
+        do {
+            return try SQLiteStore(path: settings.store.sqlitePath,
+                                   busyTimeoutMilliseconds: Int(settings.store.busyTimeout.milliseconds),
+                                   readConnections: readConnections)
+        } catch {
+            throw ConfigurationFailure(["\(settings.sourcePath): store.sqlite: \(settings.store.sqlitePath): \(error.message)"])
+        }
+    }
+
+    /// Lets the pools finish the jobs they accepted, then closes the store (its writes finish first).
+    public func close() {
+        hashingPool.shutdown()
+        claimsPool.shutdown()
+        store.close()
+    }
+}

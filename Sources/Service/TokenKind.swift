@@ -1,9 +1,0 @@
-/// The token classes of SimpleJWT, by the value of their type claim.
-enum TokenKind: String, Sendable {
-    case access, refresh, sliding
-    /// SimpleJWT's `UntypedToken`: any type is accepted (used by verify).
-    case untyped
-
-    /// Refresh and sliding tokens are recorded in the store and checked against the blacklist.
-    var isBlacklistable: Bool { self == .refresh || self == .sliding }
-}

@@ -1,0 +1,55 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Store
+
+extension SQLiteStore {
+    /// What `authd check-config` learns about a database without opening it: SQLite's 100-byte file header holds
+    /// the schema version (`user_version`, bytes 60–63), so nothing is created, locked or written.
+    public enum Inspection: Sendable, CustomStringConvertible {
+        /// No file yet: `authd serve` (or the first CLI command) creates it.
+        case missing(path: String)
+        case existing(path: String, schemaVersion: Int)
+
+        public var description: String {
+            switch self {
+            case .missing(let path): return "\(path) (not created yet)"
+            case .existing(let path, let version): return "\(path) (schema version \(version))"
+            }
+        }
+    }
+
+    /// Reads the header of the database at `path`, if there is one; refuses a file that is not an SQLite
+    /// database or was migrated by a newer authd.
+    public static func inspect(path: String) throws(StoreError) -> Inspection {
+        guard !path.isEmpty, !path.utf8.contains(0) else {
+            throw StoreError(.invalidArgument, "the database path is empty or contains a NUL byte; set store.sqlite to a file path")
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else {
+            let err = errno
+            if err == ENOENT { return .missing(path: path) }
+            throw StoreError(.io, "cannot read \(path): \(String(cString: strerror(err))) (errno \(err))")
+        }
+        defer { _ = Glibc.close(fd) }
+        var header = [UInt8](repeating: 0, count: 100)
+        var filled = 0
+        while filled < header.count {
+            let n = header.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            filled += n
+        }
+        // A file created but never written (a crash right after creation) is as good as missing.
+        if filled == 0 { return .existing(path: path, schemaVersion: 0) }
+        guard filled == header.count, header.starts(with: Array("SQLite format 3\0".utf8)) else {
+            throw StoreError(.io, "\(path) is not an SQLite database; point store.sqlite at authd's database file")
+        }
+        let version = header[60..<64].reduce(0) { $0 << 8 | Int($1) }
+        guard version <= Schema.latestVersion else {
+            throw StoreError(.schemaTooNew, "\(path) has schema version \(version) but this authd knows only up to "
+                + "\(Schema.latestVersion); it was written by a newer authd: upgrade authd, or restore a backup made for this version")
+        }
+        return .existing(path: path, schemaVersion: version)
+    }
+}

@@ -1,0 +1,63 @@
+import JSON
+import Store
+
+extension TokenService {
+    /// `POST /api/token/verify/`: any valid token; a blacklisted one is refused when BLACKLIST_AFTER_ROTATION is on.
+    public func verify(_ raw: String, context: RequestContext, completion: @escaping Completion<Void>) {
+        let time = clock.now()
+        validate(raw, as: .untyped, now: time) { [self] result in
+            let token: JSONObject
+            switch result {
+            case .success(let value): token = value
+            case .failure(let error): return completion(.failure(error))
+            }
+            // Only refresh and sliding tokens are ever recorded, so only they can be blacklisted: an access token
+            // (the usual thing to verify) needs no store lookup, and the answer is the same.
+            let recordable = policy.tokenTypeClaim.map { token[$0] != .string(TokenKind.access.rawValue) } ?? true
+            guard policy.blacklistAfterRotation, recordable, let jti = minter.jti(of: token) else {
+                return completion(.success(()))
+            }
+            tokens.isBlacklisted(jti: jti) { [self] found in
+                switch found {
+                case .success(true): completion(.failure(.blacklistedAtVerify))
+                case .success(false): completion(.success(()))
+                case .failure(let error): completion(.failure(storeFailure(error)))
+                }
+            }
+        }
+    }
+
+    /// `POST /api/token/blacklist/`: logout; the refresh token can no longer be used.
+    public func revoke(_ raw: String, context: RequestContext, completion: @escaping Completion<Void>) {
+        let time = clock.now()
+        validate(raw, as: .refresh, now: time) { [self] result in
+            let token: JSONObject
+            switch result {
+            case .success(let value): token = value
+            case .failure(let error): return completion(.failure(error))
+            }
+            tokens.blacklist(record(of: token, userID: nil, createdAt: time), reason: .logout, now: time) { [self] done in
+                switch done {
+                case .success: completion(.success(()))
+                case .failure(let error): completion(.failure(storeFailure(error)))
+                }
+            }
+        }
+    }
+
+    /// `POST /api/token/sliding/refresh/`: same jti, new `exp`/`iat`, while `refresh_exp` has not passed.
+    public func refreshSliding(_ raw: String, context: RequestContext, completion: @escaping Completion<IssuedToken>) {
+        let time = clock.now()
+        validate(raw, as: .sliding, now: time) { [self] result in
+            completion(result.flatMap { validated in
+                Result { () throws(TokenError) -> IssuedToken in
+                    try checkExpiry(validated, claim: policy.slidingRefreshExpClaim, now: time)
+                    var token = validated
+                    token["exp"] = .int(epoch(time + policy.slidingLifetime))
+                    token["iat"] = .int(epoch(time))
+                    return try sign(token, kind: .sliding)
+                }
+            })
+        }
+    }
+}
