@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Module arrows point one way (README "Architecture"):
-//   C shims, Platform → JSON, JOSE, Logging, Settings, Store, Passwords, HTTPServer, LoadGenerator
+//   C shims, Platform → JSON, JOSE, Logging, Store, Passwords, HTTPServer, LoadGenerator
+//   JOSE, Logging, Passwords → Settings (which decodes into their types: no string mappings)
 //   Store → StoreSQLite;  Settings, Store → Plugins
 //   Tokens (the token domain: no HTTP) → API (routes, request fields, deliveries) → Assembly (settings → Runtime)
 //   → Daemon (process: listeners, signals, systemd) → AuthdCLI → authd
@@ -23,7 +24,7 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "JOSE", dependencies: ["COpenSSL", "JSON"]),
         .target(name: "Logging"),
-        .target(name: "Settings", dependencies: ["CYAML"]),
+        .target(name: "Settings", dependencies: ["CYAML", "JOSE", "Logging", "Passwords"]),
         .target(name: "Store"),
         .target(name: "StoreSQLite", dependencies: ["CSQLite", "Store"]),
         .target(name: "Passwords", dependencies: ["COpenSSL"]),

@@ -110,11 +110,8 @@ public struct RuntimeBuilder {
 
     /// The token codec, with key errors pointing at the SIGNING_KEY / VERIFYING_KEY setting.
     public static func makeCodec(_ jwt: SimpleJWTSettings) throws(ConfigurationFailure) -> JWTCodec {
-        guard let algorithm = JWSAlgorithm(rawValue: jwt.algorithm.name) else {
-            throw ConfigurationFailure(["SIMPLE_JWT.ALGORITHM: \(jwt.algorithm.name) is not supported"])
-        }
         do {
-            return try JWTCodec(algorithm: algorithm, signingKey: jwt.signingKey.bytes,
+            return try JWTCodec(algorithm: jwt.algorithm, signingKey: jwt.signingKey.bytes,
                                 verifyingKey: jwt.verifyingKey?.bytes)
         } catch {
             let key = error.code == .keyMismatch ? (jwt.verifyingKey ?? jwt.signingKey) : jwt.signingKey
@@ -123,14 +120,8 @@ public struct RuntimeBuilder {
     }
 
     public static func makeHasher(_ passwords: PasswordSettings) throws(ConfigurationFailure) -> PasswordHasher {
-        let algorithm: PasswordAlgorithm
-        switch passwords.hasher {
-        case .pbkdf2SHA1: algorithm = .pbkdf2_sha1
-        case .scrypt: algorithm = .scrypt
-        default: algorithm = .pbkdf2_sha256
-        }
         do {
-            return try PasswordHasher(algorithm: algorithm, iterations: passwords.iterations,
+            return try PasswordHasher(algorithm: passwords.hasher, iterations: passwords.iterations,
                                       scryptWorkFactor: passwords.workFactor, scryptBlockSize: passwords.blockSize,
                                       scryptParallelism: passwords.parallelism)
         } catch {
@@ -139,11 +130,13 @@ public struct RuntimeBuilder {
     }
 
     public static func makeLogger(_ logging: LoggingSettings) -> Logger {
-        Logger(level: Logger.Level(name: logging.level.name) ?? .info)
+        Logger(level: logging.level)
     }
 
     static func makeDelivery(_ delivery: Delivery) -> any TokenDelivery {
-        JSONDelivery()
+        switch delivery {
+        case .json: return JSONDelivery()
+        }
     }
 
     /// The signer alone, for tools that mint tokens (`authd bench mint-refresh`) and inspect them.

@@ -21,7 +21,10 @@ extension TokenPolicy {
         }
         issuer = jwt.issuer
         leeway = jwt.leeway.seconds
-        userIDField = jwt.userIDField == .username ? .username : .id
+        switch jwt.userIDField {
+        case .id: userIDField = .id
+        case .username: userIDField = .username
+        }
         userIDClaim = jwt.userIDClaim
         tokenTypeClaim = jwt.tokenTypeClaim
         jtiClaim = jwt.jtiClaim

@@ -14,6 +14,9 @@ public enum JWSAlgorithm: String, CaseIterable, Sendable {
         }
     }
 
+    /// RFC 7518 §3.2: an HMAC key at least as long as the digest; nil for the asymmetric algorithms.
+    public var hmacMinimumKeyBytes: Int? { isSymmetric ? digestLength : nil }
+
     /// OpenSSL digest name; nil for EdDSA, which hashes internally.
     var digestName: String? {
         switch self {

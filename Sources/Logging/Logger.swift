@@ -5,17 +5,24 @@ import Glibc
 /// Line-oriented logging to standard error, which systemd's journal captures with the priority prefix
 /// (`<3>` error … `<7>` debug) so `journalctl -p warning` filters work.
 public struct Logger: Sendable {
-    public enum Level: Int, Sendable, Comparable {
+    public enum Level: Int, Sendable, Comparable, CaseIterable, CustomStringConvertible {
         case debug = 7, info = 6, warning = 4, error = 3
 
-        public init?(name: String) {
-            switch name {
-            case "debug": self = .debug
-            case "info": self = .info
-            case "warning": self = .warning
-            case "error": self = .error
-            default: return nil
+        /// The name the settings file uses (`logging.level`).
+        public var name: String {
+            switch self {
+            case .debug: return "debug"
+            case .info: return "info"
+            case .warning: return "warning"
+            case .error: return "error"
             }
+        }
+
+        public var description: String { name }
+
+        public init?(name: String) {
+            guard let level = Level.allCases.first(where: { $0.name == name }) else { return nil }
+            self = level
         }
 
         public static func < (a: Level, b: Level) -> Bool { a.rawValue > b.rawValue }

@@ -77,7 +77,9 @@ extension ListenerSettings {
             if field.value.scalar == "cookie" {
                 decoder.error(.notAvailable, field, "cookie delivery is not available in this version; use delivery: json")
                 ok = false
-            } else if decoder.choice(field, ["json"]) == nil {
+            } else if let name = decoder.choice(field, Delivery.allCases.map(\.rawValue)), let delivery = Delivery(rawValue: name) {
+                listener.delivery = delivery
+            } else {
                 ok = false
             }
         }

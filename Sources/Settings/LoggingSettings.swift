@@ -1,6 +1,8 @@
+import Logging
+
 /// The `logging:` section.
 public struct LoggingSettings: Sendable, Hashable {
-    public var level: LogLevel = .info
+    public var level: Logger.Level = .info
 
     public init() {}
 
@@ -9,8 +11,9 @@ public struct LoggingSettings: Sendable, Hashable {
         guard let section,
               let fields = decoder.fields(of: section.value, errorMark: section.mark, path: "logging", known: ["level"])
         else { return settings }
-        if let field = fields["level"], let name = decoder.choice(field, LogLevel.all.map(\.name)) {
-            settings.level = LogLevel.all.first { $0.name == name } ?? .info
+        if let field = fields["level"], let name = decoder.choice(field, Logger.Level.allCases.map(\.name)),
+           let level = Logger.Level(name: name) {
+            settings.level = level
         }
         return settings
     }

@@ -1,9 +1,11 @@
+import Passwords
+
 import Glibc
 
 /// The `passwords:` section: the Django hasher used for new hashes and the worker pool that runs it.
 /// Stored hashes of every supported hasher verify regardless of `hasher`.
 public struct PasswordSettings: Sendable, Hashable {
-    public var hasher: PasswordHasherName = .pbkdf2SHA256
+    public var hasher: PasswordAlgorithm = .pbkdf2_sha256
     /// PBKDF2 rounds; Django 6.1's default for pbkdf2_sha256.
     public var iterations = 1_500_000
     /// scrypt N (a power of two), r and p: Django's ScryptPasswordHasher defaults.
@@ -30,8 +32,9 @@ public struct PasswordSettings: Sendable, Hashable {
               let fields = decoder.fields(of: section.value, errorMark: section.mark, path: "passwords",
                                           known: ["hasher", "workers", "queue"] + pbkdf2Keys + scryptKeys)
         else { return settings }
-        if let field = fields["hasher"], let name = decoder.choice(field, PasswordHasherName.all.map(\.name)) {
-            settings.hasher = PasswordHasherName.all.first { $0.name == name } ?? .pbkdf2SHA256
+        if let field = fields["hasher"], let name = decoder.choice(field, PasswordAlgorithm.allCases.map(\.rawValue)),
+           let hasher = PasswordAlgorithm(rawValue: name) {
+            settings.hasher = hasher
         }
         // Options of the other hasher family would be silently ignored: say so instead.
         let misplaced = settings.hasher == .scrypt ? pbkdf2Keys : scryptKeys

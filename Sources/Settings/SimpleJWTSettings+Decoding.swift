@@ -1,3 +1,4 @@
+import JOSE
 extension SimpleJWTSettings {
     static let knownKeys = [
         "ACCESS_TOKEN_LIFETIME", "REFRESH_TOKEN_LIFETIME", "ROTATE_REFRESH_TOKENS", "BLACKLIST_AFTER_ROTATION",
@@ -57,8 +58,9 @@ extension SimpleJWTSettings {
         if let field = fields["ALGORITHM"], let algorithm = decodeAlgorithm(field, decoder: decoder) {
             settings.algorithm = algorithm
         }
-        if let field = fields["USER_ID_FIELD"], let name = decoder.choice(field, UserIDField.all.map(\.name)) {
-            settings.userIDField = UserIDField.all.first { $0.name == name } ?? .id
+        if let field = fields["USER_ID_FIELD"], let name = decoder.choice(field, UserIDField.allCases.map(\.rawValue)),
+           let choice = UserIDField(rawValue: name) {
+            settings.userIDField = choice
         }
         if let field = fields["AUDIENCE"], !field.value.isNull,
            let values = decoder.stringList(field, expected: "null, an audience string or a list of them") {
@@ -95,19 +97,19 @@ extension SimpleJWTSettings {
         return settings
     }
 
-    private static func decodeAlgorithm(_ field: Field, decoder: SettingsDecoder) -> JWTAlgorithm? {
+    private static func decodeAlgorithm(_ field: Field, decoder: SettingsDecoder) -> JWSAlgorithm? {
         guard let name = decoder.string(field, expected: "an algorithm name such as \"HS256\"") else { return nil }
-        if let algorithm = JWTAlgorithm(name: name) { return algorithm }
+        if let algorithm = JWSAlgorithm(rawValue: name) { return algorithm }
         if name.lowercased() == "none" {
             decoder.error(.invalidValue, field,
                           "\"\(name)\" is refused: unsigned tokens can be forged by anyone; use HS256 or another signing algorithm")
             return nil
         }
         var message = "unknown algorithm \"\(name)\""
-        if let guess = Suggestion.closest(to: name, in: JWTAlgorithm.all.map(\.name)) {
+        if let guess = Suggestion.closest(to: name, in: JWSAlgorithm.allCases.map(\.rawValue)) {
             message += "; did you mean \"\(guess)\"?"
         }
-        decoder.error(.invalidValue, field, message + " (supported: " + JWTAlgorithm.all.map(\.name).joined(separator: ", ") + ")")
+        decoder.error(.invalidValue, field, message + " (supported: " + JWSAlgorithm.allCases.map(\.rawValue).joined(separator: ", ") + ")")
         return nil
     }
 
@@ -151,7 +153,7 @@ extension SimpleJWTSettings {
         case (nil, .some(let file)):
             if let key = fileKey(file, algorithm: algorithm, secret: true, decoder: decoder) { settings.signingKey = key }
         }
-        if algorithm.isHMAC, let minimum = algorithm.hmacMinimumKeyBytes, !settings.signingKey.bytes.isEmpty,
+        if algorithm.isSymmetric, let minimum = algorithm.hmacMinimumKeyBytes, !settings.signingKey.bytes.isEmpty,
            settings.signingKey.bytes.count < minimum,
            let field = fields["SIGNING_KEY_FILE"] ?? fields["SIGNING_KEY"] {
             decoder.warn(field, "the \(algorithm) key is \(settings.signingKey.bytes.count) bytes; use at least \(minimum) random bytes (\(generate))")
@@ -159,7 +161,7 @@ extension SimpleJWTSettings {
 
         let verifying = (fields["VERIFYING_KEY"].flatMap { isUnset($0) ? nil : $0 },
                          fields["VERIFYING_KEY_FILE"].flatMap { isUnset($0) ? nil : $0 })
-        if algorithm.isHMAC {
+        if algorithm.isSymmetric {
             if let field = verifying.0 ?? verifying.1 {
                 decoder.warn(field, "ignored: \(algorithm) verifies with the signing key")
             }
@@ -182,14 +184,14 @@ extension SimpleJWTSettings {
         field.value.isNull || field.value.scalar == ""
     }
 
-    private static func inlineKey(_ field: Field, algorithm: JWTAlgorithm, decoder: SettingsDecoder) -> KeyMaterial? {
-        guard let text = decoder.string(field, expected: algorithm.isHMAC ? "a secret string" : "PEM text") else {
+    private static func inlineKey(_ field: Field, algorithm: JWSAlgorithm, decoder: SettingsDecoder) -> KeyMaterial? {
+        guard let text = decoder.string(field, expected: algorithm.isSymmetric ? "a secret string" : "PEM text") else {
             return nil
         }
         return KeyMaterial(bytes: Array(text.utf8), mark: field.mark, keyPath: field.path, path: nil)
     }
 
-    private static func fileKey(_ field: Field, algorithm: JWTAlgorithm, secret: Bool,
+    private static func fileKey(_ field: Field, algorithm: JWSAlgorithm, secret: Bool,
                                 decoder: SettingsDecoder) -> KeyMaterial? {
         guard let path = decoder.path(field) else { return nil }
         guard decoder.options.checkKeyFiles else {
@@ -201,7 +203,7 @@ extension SimpleJWTSettings {
             return nil
         case .success(var bytes):
             // A secret file ends with the newline editors and `echo` add; SimpleJWT's SIGNING_KEY string has none.
-            if algorithm.isHMAC, bytes.last == UInt8(ascii: "\n") {
+            if algorithm.isSymmetric, bytes.last == UInt8(ascii: "\n") {
                 bytes.removeLast()
                 if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
             }

@@ -1,3 +1,5 @@
+import JOSE
+
 /// The `SIMPLE_JWT:` section: SimpleJWT 5.5.1's own setting names with the same defaults, so a Django
 /// settings dict ports line by line.
 public struct SimpleJWTSettings: Sendable {
@@ -6,7 +8,7 @@ public struct SimpleJWTSettings: Sendable {
     public var rotateRefreshTokens = false
     public var blacklistAfterRotation = false
     public var updateLastLogin = false
-    public var algorithm: JWTAlgorithm = .hs256
+    public var algorithm: JWSAlgorithm = .HS256
     /// SIGNING_KEY or SIGNING_KEY_FILE: the HMAC secret or the PEM private key.
     public var signingKey: KeyMaterial
     /// VERIFYING_KEY or VERIFYING_KEY_FILE (PEM public key); nil when unset or empty, as SimpleJWT's `""`

@@ -34,14 +34,14 @@ final class PackagedSettingsTests: SettingsTestCase {
         XCTAssertEqual(settings.simpleJWT.refreshTokenLifetime, .days(7))
         XCTAssertTrue(settings.simpleJWT.rotateRefreshTokens)
         XCTAssertTrue(settings.simpleJWT.blacklistAfterRotation)
-        XCTAssertEqual(settings.simpleJWT.algorithm, .hs256)
+        XCTAssertEqual(settings.simpleJWT.algorithm, .HS256)
         XCTAssertEqual(settings.listen, [
             ListenerSettings(address: .tcp(host: "127.0.0.1", port: 8000), mark: settings.listen.first?.mark),
             ListenerSettings(address: .unix(path: "/run/authd/authd.sock", mode: 0o660, group: "authd"),
                              mark: settings.listen.last?.mark),
         ])
         XCTAssertEqual(settings.store.sqlitePath, "/var/lib/authd/authd.sqlite3")
-        XCTAssertEqual(settings.passwords.hasher, .pbkdf2SHA256)
+        XCTAssertEqual(settings.passwords.hasher, .pbkdf2_sha256)
         XCTAssertEqual(settings.passwords.iterations, 1_500_000)
     }
 }
