@@ -43,7 +43,10 @@ let package = Package(
                                            "Platform", "Plugins", "Settings", "Store", "Tokens"]),
         .executableTarget(name: "authd", dependencies: ["AuthdCLI"]),
 
-        .target(name: "TestSupport", dependencies: ["JSON"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["JOSE", "JSON", "Logging", "Passwords", "Platform", "Store", "StoreSQLite",
+                                                  "Tokens"], path: "Tests/TestSupport"),
+        .testTarget(name: "TokensTests", dependencies: ["Tokens", "Store", "Platform", "JSON", "TestSupport"]),
+        .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "Tokens", "Store", "JSON", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "JOSETests", dependencies: ["JOSE", "JSON", "TestSupport"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "TestSupport"], resources: [.copy("Fixtures")]),
