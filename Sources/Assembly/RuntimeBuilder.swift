@@ -57,11 +57,7 @@ public struct RuntimeBuilder {
                                   tokens: services.store, hasher: parts.hasher, hashingPool: services.hashingPool,
                                   claimsPool: services.claimsPool, claims: claims, log: parts.log)
         let responders = settings.listen.map { listener in
-            var router = Router()
-            router.add(HealthRoute.make())
-            TokenRoutes(service: tokens, delivery: Self.makeDelivery(listener.delivery))
-                .register(in: &router, prefix: listener.prefix)
-            return router.build()
+            ListenerRoutes(listener: listener, tokens: tokens).responder()
         }
         return Runtime(settings: settings, policy: parts.policy, codec: parts.codec, hasher: parts.hasher,
                        claims: claims, tokens: tokens, responders: responders, log: parts.log)
@@ -131,12 +127,6 @@ public struct RuntimeBuilder {
 
     public static func makeLogger(_ logging: LoggingSettings) -> Logger {
         Logger(level: logging.level)
-    }
-
-    static func makeDelivery(_ delivery: Delivery) -> any TokenDelivery {
-        switch delivery {
-        case .json: return JSONDelivery()
-        }
     }
 
     /// The signer alone, for tools that mint tokens (`authd bench mint-refresh`) and inspect them.
