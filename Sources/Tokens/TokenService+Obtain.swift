@@ -5,15 +5,15 @@ extension TokenService {
     /// `POST /api/token/`: a refresh token and an access token made from it, for valid credentials.
     public func obtainPair(_ credentials: Credentials, context: RequestContext,
                            completion: @escaping Completion<TokenPair>) {
-        obtain(credentials, sliding: false) { result in
+        obtain(credentials, sliding: false, context: context, completion: reporting { result in
             completion(result.map { issued in TokenPair(refresh: issued.token, access: issued.access!) })
-        }
+        })
     }
 
     /// `POST /api/token/sliding/`: a sliding token for valid credentials.
     public func obtainSliding(_ credentials: Credentials, context: RequestContext,
                               completion: @escaping Completion<IssuedToken>) {
-        obtain(credentials, sliding: true) { result in completion(result.map(\.token)) }
+        obtain(credentials, sliding: true, context: context, completion: reporting { result in completion(result.map(\.token)) })
     }
 
     private struct Issued: Sendable {
@@ -23,7 +23,13 @@ extension TokenService {
 
     /// Django's `ModelBackend.authenticate` plus SimpleJWT's user rule: the user is read first, then the
     /// password is checked on the hashing pool (an unknown user costs what a wrong password costs).
-    private func obtain(_ credentials: Credentials, sliding: Bool, completion: @escaping Completion<Issued>) {
+    private func obtain(_ credentials: Credentials, sliding: Bool, context: RequestContext,
+                        completion: @escaping Completion<Issued>) {
+        let events = self.events
+        let refuse: @Sendable (LoginFailure) -> Void = { reason in
+            events.record(.loginFailed(username: credentials.username, reason: reason, context: context))
+            completion(.failure(.noActiveAccount))
+        }
         users.user(username: credentials.username) { [self] found in
             let user: User?
             switch found {
@@ -33,24 +39,24 @@ extension TokenService {
             let accepted = hashingPool.submit { [self] in
                 guard let user else {
                     hasher.burnTime(credentials.password)
-                    return completion(.failure(.noActiveAccount))
+                    return refuse(.unknownUser)
                 }
                 let rehashed: String?
                 switch hasher.verify(credentials.password, against: user.passwordHash) {
                 case .invalid:
-                    return completion(.failure(.noActiveAccount))
+                    return refuse(.badPassword)
                 case .valid(let needsRehash):
                     // Django's check_password setter: upgrade the stored hash to the configured hasher and cost.
                     rehashed = needsRehash ? try? hasher.encode(credentials.password) : nil
                 }
                 // ModelBackend refuses inactive users whatever CHECK_USER_IS_ACTIVE says.
-                guard user.isActive else { return completion(.failure(.noActiveAccount)) }
+                guard user.isActive else { return refuse(.inactive) }
                 let current = rehashed.map { User(replacingPasswordOf: user, with: $0) } ?? user
                 evaluateClaims(for: current) { [self] result in
                     switch result {
                     case .success(let extra):
                         issue(for: current, extraClaims: extra, rehashed: rehashed != nil, sliding: sliding,
-                              completion: completion)
+                              context: context, completion: completion)
                     case .failure(let error):
                         completion(.failure(error))
                     }
@@ -62,7 +68,7 @@ extension TokenService {
 
     /// Signs the tokens, then records the new one (with the login's changes to the user) before handing it out.
     private func issue(for user: User, extraClaims: JSONObject, rehashed: Bool, sliding: Bool,
-                       completion: @escaping Completion<Issued>) {
+                       context: RequestContext, completion: @escaping Completion<Issued>) {
         let time = clock.now()
         let payload = minter.payload(for: user, sliding: sliding, extraClaims: extraClaims, now: time)
         let issued: Issued
@@ -75,11 +81,14 @@ extension TokenService {
         }
         let login = LoginUpdate(userID: user.id, lastLogin: policy.updateLastLogin ? time : nil,
                                 passwordHash: rehashed ? user.passwordHash : nil)
-        let log = self.log
+        let log = self.log, events = self.events
         tokens.recordLogin(record(of: payload, userID: user.id, createdAt: time), login: login) { [self] result in
             switch result {
             case .success:
                 if rehashed { log.info("rehashed the password of user \(user.id) with the configured hasher") }
+                events.record(.loginSucceeded(userID: user.id, username: user.username, context: context))
+                events.record(.issued(kind: issued.token.kind))
+                if let access = issued.access { events.record(.issued(kind: access.kind)) }
                 completion(.success(issued))
             case .failure(let error):
                 completion(.failure(storeFailure(error)))

@@ -4,7 +4,8 @@ import Store
 
 extension TokenService {
     /// `POST /api/token/refresh/`: a new access token, and with rotation a new refresh token, atomically.
-    public func refresh(_ raw: String, context: RequestContext, completion: @escaping Completion<RefreshedTokens>) {
+    public func refresh(_ raw: String, context: RequestContext, completion outer: @escaping Completion<RefreshedTokens>) {
+        let completion = reporting(outer)
         let time = clock.now()
         validate(raw, as: .refresh, now: time) { [self] validated in
             let token: JSONObject
@@ -14,7 +15,7 @@ extension TokenService {
             case .failure(let error):
                 if error.isBlacklistedToken, policy.rotateRefreshTokens, policy.blacklistAfterRotation,
                    let jti = (try? JWTInspector.decodeUnverified(raw))?.claims[policy.jtiClaim ?? "jti"]?.stringValue {
-                    return reportReuse(jti: jti, refusal: error, time: time, completion: completion)
+                    return reportReuse(jti: jti, refusal: error, time: time, context: context, completion: completion)
                 }
                 return completion(.failure(error))
             }
@@ -27,13 +28,13 @@ extension TokenService {
                         switch fresh {
                         case .success(let extra):
                             finishRefresh(replacingProviderClaims(of: token, with: extra), user: user, now: time,
-                                          completion: completion)
+                                          context: context, completion: completion)
                         case .failure(let error):
                             completion(.failure(error))
                         }
                     }
                 case .success(let user):
-                    finishRefresh(token, user: user, now: time, completion: completion)
+                    finishRefresh(token, user: user, now: time, context: context, completion: completion)
                 }
             }
         }
@@ -48,7 +49,7 @@ extension TokenService {
         return result
     }
 
-    private func finishRefresh(_ validated: JSONObject, user: User?, now time: Double,
+    private func finishRefresh(_ validated: JSONObject, user: User?, now time: Double, context: RequestContext,
                                completion: @escaping Completion<RefreshedTokens>) {
         var token = validated
         let access: IssuedToken
@@ -57,7 +58,10 @@ extension TokenService {
         } catch {
             return completion(.failure(error))
         }
-        guard policy.rotateRefreshTokens else { return completion(.success(RefreshedTokens(access: access, refresh: nil))) }
+        guard policy.rotateRefreshTokens else {
+            events.record(.issued(kind: .access))
+            return completion(.success(RefreshedTokens(access: access, refresh: nil)))
+        }
 
         let old = record(of: token, userID: user?.id, createdAt: nil)
         if let jtiClaim = policy.jtiClaim { token[jtiClaim] = .string(TokenIdentifiers.newJTI()) }
@@ -70,16 +74,20 @@ extension TokenService {
         } catch {
             return completion(.failure(error))
         }
-        let policy = self.policy, log = self.log
+        let policy = self.policy, log = self.log, events = self.events
         tokens.rotate(old: old, new: new, blacklistOld: policy.blacklistAfterRotation, grace: policy.reuseGrace,
                       now: time) { outcome in
             switch outcome {
             case .success(.rotated):
+                events.record(.rotated(context: context))
+                events.record(.issued(kind: .access))
+                events.record(.issued(kind: .refresh))
                 completion(.success(RefreshedTokens(access: access, refresh: refresh)))
             case .success(.reused(let revoked, let withinGrace)):
                 if !withinGrace {
                     log.warning("refresh token \(old.jti) was reused after rotation; revoked \(revoked) tokens of its family")
                 }
+                events.record(.reuseDetected(jti: old.jti, revokedTokens: revoked, withinGrace: withinGrace, context: context))
                 completion(.failure(.blacklistedToken))
             case .failure(let error):
                 log.error("rotation of \(old.jti) failed: \(error)")
@@ -90,12 +98,15 @@ extension TokenService {
 
     /// A rotated (blacklisted) refresh token came back: refuse it, and unless it is the immediate predecessor
     /// within the grace window, revoke every token of its family (the thief's and the owner's alike).
-    private func reportReuse(jti: String, refusal: TokenError, time: Double,
+    private func reportReuse(jti: String, refusal: TokenError, time: Double, context: RequestContext,
                              completion: @escaping Completion<RefreshedTokens>) {
-        let log = self.log
+        let log = self.log, events = self.events
         tokens.reportReuse(jti: jti, grace: policy.reuseGrace, now: time) { outcome in
-            if case .success(.reused(let revoked, false)?) = outcome {
-                log.warning("refresh token \(jti) was reused after rotation; revoked \(revoked) tokens of its family")
+            if case .success(.reused(let revoked, let withinGrace)?) = outcome {
+                if !withinGrace {
+                    log.warning("refresh token \(jti) was reused after rotation; revoked \(revoked) tokens of its family")
+                }
+                events.record(.reuseDetected(jti: jti, revokedTokens: revoked, withinGrace: withinGrace, context: context))
             } else if case .failure(let error) = outcome {
                 log.error("recording the reuse of \(jti) failed: \(error)")
             }

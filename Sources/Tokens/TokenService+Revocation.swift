@@ -3,7 +3,8 @@ import Store
 
 extension TokenService {
     /// `POST /api/token/verify/`: any valid token; a blacklisted one is refused when BLACKLIST_AFTER_ROTATION is on.
-    public func verify(_ raw: String, context: RequestContext, completion: @escaping Completion<Void>) {
+    public func verify(_ raw: String, context: RequestContext, completion outer: @escaping Completion<Void>) {
+        let completion = reporting(outer)
         let time = clock.now()
         validate(raw, as: .untyped, now: time) { [self] result in
             let token: JSONObject
@@ -28,7 +29,8 @@ extension TokenService {
     }
 
     /// `POST /api/token/blacklist/`: logout; the refresh token can no longer be used.
-    public func revoke(_ raw: String, context: RequestContext, completion: @escaping Completion<Void>) {
+    public func revoke(_ raw: String, context: RequestContext, completion outer: @escaping Completion<Void>) {
+        let completion = reporting(outer)
         let time = clock.now()
         validate(raw, as: .refresh, now: time) { [self] result in
             let token: JSONObject
@@ -36,9 +38,12 @@ extension TokenService {
             case .success(let value): token = value
             case .failure(let error): return completion(.failure(error))
             }
-            tokens.blacklist(record(of: token, userID: nil, createdAt: time), reason: .logout, now: time) { [self] done in
+            let revoked = record(of: token, userID: nil, createdAt: time)
+            tokens.blacklist(revoked, reason: .logout, now: time) { [self] done in
                 switch done {
-                case .success: completion(.success(()))
+                case .success:
+                    events.record(.loggedOut(jti: revoked.jti, context: context))
+                    completion(.success(()))
                 case .failure(let error): completion(.failure(storeFailure(error)))
                 }
             }
@@ -46,10 +51,11 @@ extension TokenService {
     }
 
     /// `POST /api/token/sliding/refresh/`: same jti, new `exp`/`iat`, while `refresh_exp` has not passed.
-    public func refreshSliding(_ raw: String, context: RequestContext, completion: @escaping Completion<IssuedToken>) {
+    public func refreshSliding(_ raw: String, context: RequestContext, completion outer: @escaping Completion<IssuedToken>) {
+        let completion = reporting(outer)
         let time = clock.now()
         validate(raw, as: .sliding, now: time) { [self] result in
-            completion(result.flatMap { validated in
+            let refreshed = result.flatMap { validated in
                 Result { () throws(TokenError) -> IssuedToken in
                     try checkExpiry(validated, claim: policy.slidingRefreshExpClaim, now: time)
                     var token = validated
@@ -57,7 +63,9 @@ extension TokenService {
                     token["iat"] = .int(epoch(time))
                     return try sign(token, kind: .sliding)
                 }
-            })
+            }
+            if case .success = refreshed { events.record(.issued(kind: .sliding)) }
+            completion(refreshed)
         }
     }
 }

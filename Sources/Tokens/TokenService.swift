@@ -22,10 +22,12 @@ public final class TokenService: Sendable {
     let claims: any UserClaimsSource
     let clock: any WallClock
     let log: Logger
+    let events: any TokenEventSink
 
     public init(policy: TokenPolicy, codec: JWTCodec, users: any UserStore, tokens: any TokenStore,
                 hasher: PasswordHasher, hashingPool: HashingPool, claimsPool: HashingPool,
-                claims: any UserClaimsSource, log: Logger, clock: any WallClock = SystemWallClock()) {
+                claims: any UserClaimsSource, log: Logger, clock: any WallClock = SystemWallClock(),
+                events: any TokenEventSink = TokenEventSinks([])) {
         self.policy = policy
         self.minter = TokenMinter(policy: policy, codec: codec)
         self.users = users
@@ -36,6 +38,7 @@ public final class TokenService: Sendable {
         self.claims = claims
         self.log = log
         self.clock = clock
+        self.events = events
     }
 
     // MARK: Shared steps
@@ -44,6 +47,15 @@ public final class TokenService: Sendable {
     func storeFailure(_ error: StoreError) -> TokenError {
         log.error("store: \(error)")
         return .storeUnavailable
+    }
+
+    /// Wraps a completion so temporary refusals are reported to the event sinks once, whatever step refused.
+    func reporting<T>(_ completion: @escaping Completion<T>) -> Completion<T> {
+        let events = self.events
+        return { result in
+            if case .failure(let error) = result, error.code.isTemporary { events.record(.unavailable(error.code)) }
+            completion(result)
+        }
     }
 
     /// Runs the claims providers for `user`: inline when none can block, else on the claims pool.

@@ -20,6 +20,8 @@ public final class TokenServiceFixture {
     public let claimsPool: HashingPool
     public let service: TokenService
     public let policy: TokenPolicy
+    /// Every event the domain reported, in order.
+    public let events = RecordedEvents()
 
     public static let secret = Array("fixture-secret-of-at-least-thirty-two-bytes".utf8)
 
@@ -35,7 +37,7 @@ public final class TokenServiceFixture {
         self.policy = policy
         service = TokenService(policy: policy, codec: codec, users: store, tokens: store, hasher: hasher,
                                hashingPool: hashingPool, claimsPool: claimsPool, claims: claims,
-                               log: Logger(level: .error), clock: clock)
+                               log: Logger(level: .error), clock: clock, events: events)
     }
 
     deinit {
@@ -87,4 +89,30 @@ final class Answers<T: Sendable>: @unchecked Sendable {
     func append(_ item: Result<T, TokenError>) { lock.lock(); items.append(item); lock.unlock() }
     var count: Int { lock.lock(); defer { lock.unlock() }; return items.count }
     var first: Result<T, TokenError>? { lock.lock(); defer { lock.unlock() }; return items.first }
+}
+
+/// A sink that keeps the events, as one-line descriptions ("loginFailed bad password").
+public final class RecordedEvents: TokenEventSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+
+    public func record(_ event: TokenEvent) {
+        let line: String
+        switch event {
+        case .loginSucceeded(_, let username, _): line = "loginSucceeded \(username)"
+        case .loginFailed(let username, let reason, _): line = "loginFailed \(username) \(reason.rawValue)"
+        case .issued(let kind): line = "issued \(kind.rawValue)"
+        case .rotated: line = "rotated"
+        case .reuseDetected(_, let revoked, let withinGrace, _): line = "reuseDetected \(revoked) \(withinGrace ? "grace" : "theft")"
+        case .loggedOut: line = "loggedOut"
+        case .unavailable(let code): line = "unavailable \(code)"
+        }
+        lock.lock()
+        lines.append(line)
+        lock.unlock()
+    }
+
+    public var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
+
+    public func clear() { lock.lock(); lines.removeAll(); lock.unlock() }
 }

@@ -135,10 +135,28 @@ final class TokenServiceTests: XCTestCase {
         release.signal()
     }
 
+    func testSecurityEventsAreReportedForTheAuditLogAndMetrics() throws {
+        let fixture = try TokenServiceFixture(policy: rotatingPolicy())
+        try fixture.addUser("alice", password: "pw")
+        _ = fixture.obtainPair("alice", "nope")
+        _ = fixture.obtainPair("ghost", "pw")
+        let first = try fixture.obtainPair("alice", "pw").get().refresh.token
+        XCTAssertEqual(fixture.events.all, ["loginFailed alice bad password", "loginFailed ghost no such user",
+                                            "loginSucceeded alice", "issued refresh", "issued access"])
+        fixture.events.clear()
+        let second = try XCTUnwrap(fixture.wait { fixture.service.refresh(first, context: .local, completion: $0) }.get().refresh)
+        fixture.clock.advance(by: 60)
+        _ = fixture.wait { fixture.service.refresh(first, context: .local, completion: $0) }
+        _ = fixture.wait { fixture.service.revoke(second.token, context: .local, completion: $0) }
+        XCTAssertEqual(fixture.events.all, ["rotated", "issued access", "issued refresh", "reuseDetected 1 theft"],
+                       "the revoked second token can no longer be logged out")
+    }
+
     func testAFailingClaimsSourceRefusesTheTokenAsUnavailable() throws {
         let fixture = try TokenServiceFixture(claims: FailingClaims())
         try fixture.addUser("alice", password: "pw")
         XCTAssertEqual(fixture.obtainPair("alice", "pw").failure?.code, .claimsUnavailable)
+        XCTAssertEqual(fixture.events.all, ["unavailable claimsUnavailable"])
     }
 }
 
