@@ -2,8 +2,9 @@
 import PackageDescription
 
 // Module arrows point one way:
-//   C shims → JSON / JOSE / Store / Passwords / Settings → Plugins → Service → AuthdCLI → authd
-//   HTTPServer depends on nothing but Glibc; Service adapts it to tokens.
+//   C shims → Platform → JSON / JOSE / Store / Passwords / Settings → Plugins → Service → AuthdCLI → authd
+//   Platform (the system-call funnel, descriptor owner, threads, clocks) depends on nothing but Glibc and
+//   CEpoll. HTTPServer depends on nothing but Platform and CEpoll; Service adapts it to tokens.
 let package = Package(
     name: "authd",
     platforms: [.macOS(.v14)],
@@ -16,22 +17,24 @@ let package = Package(
         .systemLibrary(name: "CYAML", path: "Sources/CYAML"),
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
 
+        .target(name: "Platform", dependencies: ["CEpoll"]),
         .target(name: "JSON"),
         .target(name: "JOSE", dependencies: ["COpenSSL", "JSON"]),
-        .target(name: "Settings", dependencies: ["CYAML"]),
-        .target(name: "Plugins", dependencies: ["Settings", "JSON", "Store"]),
-        .target(name: "Store", dependencies: ["CSQLite"]),
-        .target(name: "Passwords", dependencies: ["COpenSSL"]),
-        .target(name: "HTTPServer", dependencies: ["CEpoll"]),
-        .target(name: "LoadGenerator"),
+        .target(name: "Settings", dependencies: ["CYAML", "Platform"]),
+        .target(name: "Plugins", dependencies: ["Platform", "Settings", "JSON", "Store"]),
+        .target(name: "Store", dependencies: ["CSQLite", "Platform"]),
+        .target(name: "Passwords", dependencies: ["COpenSSL", "Platform"]),
+        .target(name: "HTTPServer", dependencies: ["CEpoll", "Platform"]),
+        .target(name: "LoadGenerator", dependencies: ["Platform"]),
         .target(name: "Service", dependencies: [
             "COpenSSL", "JSON", "JOSE", "Settings", "Plugins", "Store", "Passwords", "HTTPServer",
         ]),
-        .target(name: "AuthdCLI", dependencies: ["Service", "Settings", "JOSE", "JSON", "Store", "Passwords", "Plugins",
-                                           "LoadGenerator"]),
+        .target(name: "AuthdCLI", dependencies: ["Platform", "Service", "Settings", "JOSE", "JSON", "Store", "Passwords",
+                                           "Plugins", "LoadGenerator"]),
         .executableTarget(name: "authd", dependencies: ["AuthdCLI"]),
 
         .target(name: "TestSupport", dependencies: ["JSON"], path: "Tests/TestSupport"),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "JOSETests", dependencies: ["JOSE", "JSON", "TestSupport"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "TestSupport"], resources: [.copy("Fixtures")]),
@@ -39,7 +42,7 @@ let package = Package(
         .testTarget(name: "PasswordsTests", dependencies: ["Passwords"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "PluginsTests", dependencies: ["Plugins", "Settings", "Store", "JSON"]),
-        .testTarget(name: "LoadGeneratorTests", dependencies: ["LoadGenerator"]),
+        .testTarget(name: "LoadGeneratorTests", dependencies: ["LoadGenerator", "Platform"]),
         .testTarget(name: "DaemonTests", dependencies: ["authd", "JSON", "JOSE", "TestSupport"], exclude: ["Interop"]),
     ],
     swiftLanguageModes: [.v6]
