@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Dispatch
+import Platform
 import Synchronization
 
 /// A bounded pool of worker threads for password hashing, so a slow hash never blocks an event loop and a
@@ -47,7 +43,7 @@ extension HashingPool {
             /// Workers running a job; the others are free to take one at once.
             var busyWorkers = 0
             var stopping = false
-            var threads: [pthread_t] = []
+            var threads: [PlatformThread] = []
             var joined = false
             var waiting: Int { jobs.count - head }
         }
@@ -60,23 +56,15 @@ extension HashingPool {
         init(queueLimit: Int) { self.queueLimit = queueLimit }
 
         func start(workers: Int) {
-            for _ in 0..<workers {
-                var thread = pthread_t()
-                let context = Unmanaged.passRetained(self).toOpaque()
-                let rc = pthread_create(&thread, nil, { context in
-                    guard let context else { return nil }
-                    // Hashing is throughput work; answering requests is latency work. A lower priority (nice 5
-                    // for this thread only: on Linux `who` 0 is the calling thread) lets the event loops always win
-                    // the CPU, so a login storm slows the logins, not verify and refresh. Failing is harmless.
-                    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 5)
-                    Unmanaged<Core>.fromOpaque(context).takeRetainedValue().work()
-                    return nil
-                }, context)
-                if rc == 0 {
+            for index in 0..<workers {
+                do {
+                    // Hashing is throughput work; answering requests is latency work. A lower priority (nice 5,
+                    // for the worker thread only) lets the event loops always win the CPU, so a login storm slows
+                    // the logins, not verify and refresh.
+                    let thread = try PlatformThread.start(name: "authd-hash-\(index)", niceness: 5) { self.work() }
                     state.withLock { $0.threads.append(thread) }
-                } else {
+                } catch {
                     // Fewer workers than asked; with none, submit keeps refusing, which the caller reports as 503.
-                    Unmanaged<Core>.fromOpaque(context).release()
                 }
             }
         }
@@ -97,16 +85,15 @@ extension HashingPool {
         var queued: Int { state.withLock { $0.waiting } }
 
         func shutdown() {
-            let threads = state.withLock { state -> [pthread_t] in
+            let threads = state.withLock { state -> [PlatformThread] in
                 state.stopping = true
                 defer { state.joined = true }
                 return state.joined ? [] : state.threads
             }
             for _ in threads { available.signal() }
-            let me = pthread_self()
             for thread in threads {
                 // A job that shuts its own pool down must not wait for itself.
-                if pthread_equal(thread, me) != 0 { pthread_detach(thread) } else { pthread_join(thread, nil) }
+                if thread.isCurrent { thread.detach() } else { thread.join() }
             }
         }
 
