@@ -31,12 +31,9 @@ public enum SystemCall {
         _ name: StaticString, context: @autoclosure () -> String = "", throwing failure: Failure.Type = SystemCallError.self,
         _ body: () -> Int
     ) throws(Failure) -> Int {
-        while true {
-            let result = body()
-            if result >= 0 { return result }
-            let code = errno
-            if code == EINTR { continue }
-            throw Failure(SystemCallError("\(name)", errno: code, context: context()))
+        switch try run(name, context: context(), throwing: failure, body) {
+        case .value(let result): return result
+        case .wouldBlock: throw Failure(SystemCallError("\(name)", errno: EAGAIN, context: context()))
         }
     }
 }
