@@ -2,6 +2,9 @@ import Glibc
 
 /// The single owner of a file descriptor: it is closed exactly once, by `close()` or at the latest in `deinit`.
 /// Whoever holds the object owns the descriptor; `release()` hands it to someone else.
+///
+/// Swift may end a local object's life right after its last use, so a function that passes `raw` to C
+/// keeps the owner alive until it is done, usually with `defer { descriptor.close() }`.
 public final class FileDescriptor {
     /// The descriptor number, or -1 once closed or released.
     public private(set) var raw: Int32
