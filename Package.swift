@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Module arrows point one way (README "Architecture"):
-//   C shims, Platform → JSON, JOSE, Logging, Store, Passwords, HTTPServer, LoadGenerator
+//   C shims → Platform (the system-call funnel, descriptor owner, threads, clocks: nothing but Glibc and CEpoll)
+//   Platform → JSON, JOSE, Logging, Store, Passwords, HTTPServer, LoadGenerator
 //   JOSE, Logging, Passwords → Settings (which decodes into their types: no string mappings)
 //   Store → StoreSQLite;  Settings, Store → Plugins
 //   Tokens (the token domain: no HTTP) → API (routes, request fields, deliveries) → Assembly (settings → Runtime)
@@ -20,31 +21,31 @@ let package = Package(
         .systemLibrary(name: "CYAML", path: "Sources/CYAML"),
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
 
-        .target(name: "Platform"),
+        .target(name: "Platform", dependencies: ["CEpoll"]),
         .target(name: "JSON"),
         .target(name: "JOSE", dependencies: ["COpenSSL", "JSON"]),
         .target(name: "Logging"),
-        .target(name: "Settings", dependencies: ["CYAML", "JOSE", "Logging", "Passwords"]),
+        .target(name: "Settings", dependencies: ["CYAML", "JOSE", "Logging", "Passwords", "Platform"]),
         .target(name: "Store"),
-        .target(name: "StoreSQLite", dependencies: ["CSQLite", "Store"]),
-        .target(name: "Passwords", dependencies: ["COpenSSL"]),
-        .target(name: "HTTPServer", dependencies: ["CEpoll"]),
-        .target(name: "LoadGenerator"),
-        .target(name: "Plugins", dependencies: ["Settings", "JSON", "Store"]),
+        .target(name: "StoreSQLite", dependencies: ["CSQLite", "Platform", "Store"]),
+        .target(name: "Passwords", dependencies: ["COpenSSL", "Platform"]),
+        .target(name: "HTTPServer", dependencies: ["CEpoll", "Platform"]),
+        .target(name: "LoadGenerator", dependencies: ["Platform"]),
+        .target(name: "Plugins", dependencies: ["Platform", "Settings", "JSON", "Store"]),
         .target(name: "Tokens", dependencies: ["COpenSSL", "JSON", "JOSE", "Logging", "Passwords", "Platform", "Store"]),
         .target(name: "API", dependencies: ["HTTPServer", "JSON", "Tokens"]),
         .target(name: "Assembly", dependencies: [
-            "Platform",
-            "API", "HTTPServer", "JOSE", "JSON", "Logging", "Passwords", "Plugins", "Settings", "Store", "StoreSQLite",
-            "Tokens",
+            "API", "HTTPServer", "JOSE", "JSON", "Logging", "Passwords", "Platform", "Plugins", "Settings", "Store",
+            "StoreSQLite", "Tokens",
         ]),
-        .target(name: "Daemon", dependencies: ["Assembly", "HTTPServer", "Logging", "Plugins", "Settings"]),
+        .target(name: "Daemon", dependencies: ["Assembly", "HTTPServer", "Logging", "Platform", "Plugins", "Settings"]),
         .target(name: "AuthdCLI", dependencies: ["Assembly", "Daemon", "JOSE", "JSON", "LoadGenerator", "Passwords",
                                            "Platform", "Plugins", "Settings", "Store", "Tokens"]),
         .executableTarget(name: "authd", dependencies: ["AuthdCLI"]),
 
         .target(name: "TestSupport", dependencies: ["JOSE", "JSON", "Logging", "Passwords", "Platform", "Store", "StoreSQLite",
                                                   "Tokens"], path: "Tests/TestSupport"),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "TokensTests", dependencies: ["Tokens", "Store", "Platform", "JSON", "TestSupport"]),
         .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "Tokens", "Store", "JSON", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
@@ -54,7 +55,7 @@ let package = Package(
         .testTarget(name: "PasswordsTests", dependencies: ["Passwords"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "PluginsTests", dependencies: ["Plugins", "Settings", "Store", "StoreSQLite", "JSON"]),
-        .testTarget(name: "LoadGeneratorTests", dependencies: ["LoadGenerator"]),
+        .testTarget(name: "LoadGeneratorTests", dependencies: ["LoadGenerator", "Platform"]),
         .testTarget(name: "DaemonTests", dependencies: ["authd", "JSON", "JOSE", "TestSupport"], exclude: ["Interop"]),
     ],
     swiftLanguageModes: [.v6]

@@ -28,7 +28,8 @@ public final class Services: Sendable {
         let store = try openStore(settings, readConnections: readers)
         return Services(store: store,
                         hashingPool: HashingPool(workers: settings.passwords.workers, queueLimit: settings.passwords.queue),
-                        claimsPool: HashingPool(workers: claimsWorkers, queueLimit: 4 * claimsWorkers, niceness: 0))
+                        claimsPool: HashingPool(workers: claimsWorkers, queueLimit: 4 * claimsWorkers, name: "authd-claims",
+                                                niceness: 0))
     }
 
     /// The store alone: user administration needs no key and no pool.

@@ -199,19 +199,11 @@ enum BenchCommand {
 
     /// The non-empty lines of a file, as bytes.
     private static func lines(of path: String) throws(CLIError) -> [[UInt8]] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .failure("cannot open \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var content: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .failure("cannot read \(path): \(String(cString: strerror(errno)))")
-            }
-            if n == 0 { break }
-            content.append(contentsOf: chunk[0..<n])
+        let content: [UInt8]
+        do {
+            content = try FileDescriptor.open(path, O_RDONLY | O_CLOEXEC).readToEnd()
+        } catch {
+            throw .failure("cannot \(error.call) \(path): \(error.reason)")  // "cannot open …" or "cannot read …"
         }
         return content.split(separator: UInt8(ascii: "\n")).map { Array($0) }
     }

@@ -28,21 +28,14 @@ enum UserImportCommand {
     }
 
     private static func readAll(_ path: String) throws(CLIError) -> [UInt8] {
-        let fd = path == "-" ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .failure("cannot open \(path): \(String(cString: strerror(errno)))") }
-        defer { if fd != STDIN_FILENO { close(fd) } }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = read(fd, &chunk, chunk.count)
-            if n == 0 { break }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .failure("cannot read \(path): \(String(cString: strerror(errno)))")
-            }
-            bytes.append(contentsOf: chunk[0..<n])
+        do {
+            let file = path == "-" ? FileDescriptor(STDIN_FILENO) : try FileDescriptor.open(path, O_RDONLY | O_CLOEXEC)
+            // Standard input is only borrowed: not ours to close.
+            defer { if path == "-" { _ = file.release() } }
+            return try file.readToEnd()
+        } catch {
+            throw .failure("cannot \(error.call) \(path): \(error.reason)")  // "cannot open …" or "cannot read …"
         }
-        return bytes
     }
 }
 

@@ -1,15 +1,16 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Platform
 
 /// systemd's readiness protocol (`Type=notify`) and socket activation (`LISTEN_FDS`), without libsystemd.
 public enum SystemdNotifier {
     /// Sends a state line such as "READY=1" to `$NOTIFY_SOCKET`; does nothing outside systemd.
     public static func notify(_ state: String) {
         guard let path = getenv("NOTIFY_SOCKET").map({ String(cString: $0) }), !path.isEmpty else { return }
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return }
-        defer { close(fd) }
+        let rawSocket = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard rawSocket >= 0 else { return }
+        let socket = FileDescriptor(rawSocket)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         var bytes = Array(path.utf8)
@@ -23,7 +24,7 @@ public enum SystemdNotifier {
         _ = state.withCString { text in
             withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    sendto(fd, text, strlen(text), Int32(MSG_NOSIGNAL), $0, length)
+                    sendto(socket.raw, text, strlen(text), Int32(MSG_NOSIGNAL), $0, length)
                 }
             }
         }

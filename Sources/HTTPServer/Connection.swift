@@ -1,3 +1,5 @@
+import Platform
+
 /// The state of one client connection. Owned by exactly one event loop and touched only on its thread.
 /// Kept small: an idle keep-alive connection holds no buffers at all.
 final class Connection {

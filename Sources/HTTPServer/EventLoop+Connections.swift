@@ -1,5 +1,6 @@
 import CEpoll
 import Glibc
+import Platform
 
 /// Connection handling of an event loop: accept, read, parse, answer in order, write, close.
 extension EventLoop {
@@ -20,7 +21,7 @@ extension EventLoop {
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let flags = Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
             let result: IOResult
-            do throws(HTTPServerError) {
+            do throws(SystemCallError) {
                 result = try SystemCall.run("accept4") {
                     withUnsafeMutablePointer(to: &storage) {
                         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Int(accept4(listener.socket.raw, $0, &length, flags)) }

@@ -1,5 +1,6 @@
 import CEpoll
 import Glibc
+import Platform
 import Synchronization
 
 /// One event-loop thread: an epoll instance (level-triggered), the listeners, and the connections it accepted.
@@ -67,8 +68,10 @@ final class EventLoop: @unchecked Sendable {
         requestTimeout = MonotonicClock.nanoseconds(configuration.requestTimeout)
         // Timeouts are checked by a periodic sweep; a quarter of the shortest one keeps them within 25 %.
         sweepInterval = max(5_000_000, min(1_000_000_000, min(idleTimeout, requestTimeout) / 4))
-        epoll = FileDescriptor(Int32(try SystemCall.value("epoll_create1") { Int(epoll_create1(Int32(EPOLL_CLOEXEC))) }))
-        wakeup = FileDescriptor(Int32(try SystemCall.value("eventfd") {
+        epoll = FileDescriptor(Int32(try SystemCall.value("epoll_create1", throwing: HTTPServerError.self) {
+            Int(epoll_create1(Int32(EPOLL_CLOEXEC)))
+        }))
+        wakeup = FileDescriptor(Int32(try SystemCall.value("eventfd", throwing: HTTPServerError.self) {
             Int(eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC)))
         }))
         readBuffer = .allocate(byteCount: Self.readBufferSize, alignment: 16)
@@ -239,7 +242,9 @@ final class EventLoop: @unchecked Sendable {
         var event = epoll_event()
         event.events = events
         event.data.u64 = token
-        _ = try SystemCall.value("epoll_ctl(ADD)") { Int(epoll_ctl(epoll.raw, EPOLL_CTL_ADD, fd, &event)) }
+        _ = try SystemCall.value("epoll_ctl(ADD)", throwing: HTTPServerError.self) {
+            Int(epoll_ctl(epoll.raw, EPOLL_CTL_ADD, fd, &event))
+        }
     }
 
     /// EPOLLEXCLUSIVE: every loop watches every listener, but the kernel wakes only one loop per connection.

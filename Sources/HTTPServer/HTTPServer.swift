@@ -1,4 +1,5 @@
 import Dispatch
+import Platform
 import Synchronization
 
 /// A strict HTTP/1.1 server on epoll, for authd. It knows nothing of tokens: a `HTTPResponder` answers requests.
@@ -74,7 +75,7 @@ public final class HTTPServer: Sendable {
         }
         for (index, loop) in loops.enumerated() {
             do {
-                try LoopThread.spawn(name: "authd-http-\(index)") { [self] in
+                try PlatformThread.startDetached(name: "authd-http-\(index)") { [self] in
                     loop.run()
                     loopExited()
                 }
@@ -82,7 +83,7 @@ public final class HTTPServer: Sendable {
                 // Loops already running stop; loops never started are accounted for here.
                 for _ in index..<loops.count { loopExited() }
                 shutdown()
-                throw error
+                throw HTTPServerError(error)
             }
         }
         if stopRequested { shutdown() }

@@ -1,4 +1,5 @@
 import Glibc
+import Platform
 
 /// An error from starting or running the server. `==` compares codes only, so callers and tests can match
 /// `error == .addressInUse` without caring about the message.
@@ -49,17 +50,22 @@ public struct HTTPServerError: Error, Sendable, Equatable, CustomStringConvertib
 
     public static func == (lhs: HTTPServerError, rhs: HTTPServerError) -> Bool { lhs.code == rhs.code }
 
-    /// Builds the error for a failed system call: names the call and errno, and maps the errnos a caller can act on.
+    /// Builds the error for a failed system call that did not go through `SystemCall`.
     static func systemCall(_ call: String, errno code: Int32, context: String = "") -> HTTPServerError {
-        let reason = String(cString: strerror(code))
-        let subject = context.isEmpty ? "" : " (\(context))"
+        HTTPServerError(SystemCallError(call, errno: code, context: context))
+    }
+}
+
+extension HTTPServerError: SystemCallErrorConvertible {
+    /// Keeps the system call's message (it names the call and errno) and maps the errnos a caller can act on.
+    public init(_ error: SystemCallError) {
         let mapped: Code
-        switch code {
+        switch error.errno {
         case EADDRINUSE: mapped = .addressInUse
         case EACCES, EPERM: mapped = .permissionDenied
         case EADDRNOTAVAIL: mapped = .invalidAddress
         default: mapped = .systemCall
         }
-        return HTTPServerError(mapped, "\(call) failed\(subject): \(reason) (errno \(code))", errno: code)
+        self.init(mapped, error.description, errno: error.errno)
     }
 }

@@ -1,5 +1,6 @@
 import CEpoll
 import Glibc
+import Platform
 import Synchronization
 
 /// One bound, listening socket. Every event loop accepts from it (registered with EPOLLEXCLUSIVE, so one loop
@@ -66,14 +67,14 @@ final class Listener: @unchecked Sendable {
         }
         let socket = try newSocket(family: family)
         var on: Int32 = 1
-        _ = try SystemCall.value("setsockopt(SO_REUSEADDR)") {
+        _ = try SystemCall.value("setsockopt(SO_REUSEADDR)", throwing: HTTPServerError.self) {
             Int(setsockopt(socket.raw, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size)))
         }
         let display = family == AF_INET6 ? "[\(host.trimmingBrackets)]:\(port)" : "\(host):\(port)"
         do {
             switch resolved {
             case var .v4(address):
-                _ = try SystemCall.value("bind", context: display) {
+                _ = try SystemCall.value("bind", context: display, throwing: HTTPServerError.self) {
                     withUnsafePointer(to: &address) {
                         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                             Int(bind(socket.raw, $0, socklen_t(MemoryLayout<sockaddr_in>.size)))
@@ -81,7 +82,7 @@ final class Listener: @unchecked Sendable {
                     }
                 }
             case var .v6(address):
-                _ = try SystemCall.value("bind", context: display) {
+                _ = try SystemCall.value("bind", context: display, throwing: HTTPServerError.self) {
                     withUnsafePointer(to: &address) {
                         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                             Int(bind(socket.raw, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)))
@@ -93,7 +94,9 @@ final class Listener: @unchecked Sendable {
             throw HTTPServerError(.addressInUse, "\(display) is already in use by another process; stop it or choose another port",
                                   errno: error.errno)
         }
-        _ = try SystemCall.value("listen", context: display) { Int(listen(socket.raw, backlog)) }
+        _ = try SystemCall.value("listen", context: display, throwing: HTTPServerError.self) {
+            Int(listen(socket.raw, backlog))
+        }
         let address = try SocketAddress.localDescription(of: socket.raw)
         return Listener(socket: socket, family: .tcp, tag: tag, address: address, ownedPath: nil)
     }
@@ -116,7 +119,7 @@ final class Listener: @unchecked Sendable {
 
         let socket = try newSocket(family: AF_UNIX)
         do {
-            _ = try SystemCall.value("bind", context: path) {
+            _ = try SystemCall.value("bind", context: path, throwing: HTTPServerError.self) {
                 withUnsafePointer(to: &address) {
                     $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                         Int(bind(socket.raw, $0, socklen_t(MemoryLayout<sockaddr_un>.size)))
@@ -132,16 +135,20 @@ final class Listener: @unchecked Sendable {
         do {
             // Ownership and mode are set before listen(), so no client ever connects under the umask's mode.
             if let groupID, let group {
-                _ = try SystemCall.value("chown", context: "\(path) to group \(group)") {
+                _ = try SystemCall.value("chown", context: "\(path) to group \(group)",
+                                         throwing: HTTPServerError.self) {
                     Int(chown(path, uid_t.max, groupID))
                 }
             }
             if let mode {
-                _ = try SystemCall.value("chmod", context: "\(path) to \(String(mode, radix: 8))") {
+                _ = try SystemCall.value("chmod", context: "\(path) to \(String(mode, radix: 8))",
+                                         throwing: HTTPServerError.self) {
                     Int(chmod(path, mode_t(mode)))
                 }
             }
-            _ = try SystemCall.value("listen", context: path) { Int(listen(socket.raw, backlog)) }
+            _ = try SystemCall.value("listen", context: path, throwing: HTTPServerError.self) {
+                Int(listen(socket.raw, backlog))
+            }
         } catch {
             socket.close()
             owned.removeIfStillOurs()
@@ -159,16 +166,25 @@ final class Listener: @unchecked Sendable {
         var accepting: Int32 = 0
         var type: Int32 = 0
         var size = socklen_t(MemoryLayout<Int32>.size)
-        _ = try SystemCall.value("getsockopt(SO_ACCEPTCONN)") { Int(getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &size)) }
+        _ = try SystemCall.value("getsockopt(SO_ACCEPTCONN)", throwing: HTTPServerError.self) {
+            Int(getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &size))
+        }
         size = socklen_t(MemoryLayout<Int32>.size)
-        _ = try SystemCall.value("getsockopt(SO_TYPE)") { Int(getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &size)) }
+        _ = try SystemCall.value("getsockopt(SO_TYPE)", throwing: HTTPServerError.self) {
+            Int(getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &size))
+        }
         guard accepting == 1, type == Int32(SOCK_STREAM.rawValue) else {
             throw HTTPServerError(.invalidAddress, "inherited fd \(fd) is not a listening stream socket; use ListenStream= in the .socket unit")
         }
         let socket = FileDescriptor(fd)
-        let flags = try SystemCall.value("fcntl(F_GETFL)") { Int(fcntl(fd, F_GETFL)) }
-        _ = try SystemCall.value("fcntl(F_SETFL)") { Int(fcntl(fd, F_SETFL, Int32(flags) | O_NONBLOCK)) }
-        _ = try SystemCall.value("fcntl(F_SETFD)") { Int(fcntl(fd, F_SETFD, FD_CLOEXEC)) }
+        do {
+            try socket.setNonBlocking()
+        } catch {
+            throw HTTPServerError(error)
+        }
+        _ = try SystemCall.value("fcntl(F_SETFD)", throwing: HTTPServerError.self) {
+            Int(fcntl(fd, F_SETFD, FD_CLOEXEC))
+        }
         let address = try SocketAddress.localDescription(of: fd)
         return Listener(socket: socket, family: address.hasPrefix("unix:") ? .unix : .tcp, tag: tag,
                         address: address, ownedPath: nil)
@@ -176,7 +192,7 @@ final class Listener: @unchecked Sendable {
 
     private static func newSocket(family: Int32) throws(HTTPServerError) -> FileDescriptor {
         let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
-        let fd = try SystemCall.value("socket") { Int(Glibc.socket(family, type, 0)) }
+        let fd = try SystemCall.value("socket", throwing: HTTPServerError.self) { Int(Glibc.socket(family, type, 0)) }
         return FileDescriptor(Int32(fd))
     }
 }

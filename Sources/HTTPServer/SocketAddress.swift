@@ -1,4 +1,5 @@
 import Glibc
+import Platform
 
 /// Conversions between text addresses and `sockaddr` values. No name resolution: only literals and "localhost".
 enum SocketAddress {
@@ -57,7 +58,7 @@ enum SocketAddress {
     static func localDescription(of fd: Int32) throws(HTTPServerError) -> String {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        _ = try SystemCall.value("getsockname") {
+        _ = try SystemCall.value("getsockname", throwing: HTTPServerError.self) {
             withUnsafeMutablePointer(to: &storage) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Int(getsockname(fd, $0, &length)) }
             }

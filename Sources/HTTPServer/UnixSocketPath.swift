@@ -1,5 +1,6 @@
 import CEpoll
 import Glibc
+import Platform
 
 /// The file-system side of a unix listener: replacing stale socket files, refusing live ones, resolving the
 /// group, and removing the file on shutdown only if it is still the one this server bound.
@@ -11,7 +12,7 @@ struct UnixSocketPath: Sendable {
     /// Records the identity of the socket file just created by bind().
     static func claim(_ path: String) throws(HTTPServerError) -> UnixSocketPath {
         var status = stat()
-        _ = try SystemCall.value("lstat", context: path) { Int(lstat(path, &status)) }
+        _ = try SystemCall.value("lstat", context: path, throwing: HTTPServerError.self) { Int(lstat(path, &status)) }
         return UnixSocketPath(path: path, device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
     }
 
@@ -45,7 +46,9 @@ struct UnixSocketPath: Sendable {
     /// Probes with connect(): refused means stale; accepted (or a full backlog) means someone is listening.
     private static func isAnswering(_ path: String) throws(HTTPServerError) -> Bool {
         let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
-        let probe = FileDescriptor(Int32(try SystemCall.value("socket") { Int(socket(AF_UNIX, type, 0)) }))
+        let probe = FileDescriptor(Int32(try SystemCall.value("socket", throwing: HTTPServerError.self) {
+            Int(socket(AF_UNIX, type, 0))
+        }))
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
@@ -54,7 +57,7 @@ struct UnixSocketPath: Sendable {
         }
         do {
             // .wouldBlock (EAGAIN) means a full backlog: the server is alive, just busy.
-            _ = try SystemCall.run("connect") {
+            _ = try SystemCall.run("connect", context: "probing \(path)") {
                 withUnsafePointer(to: &address) {
                     $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                         Int(connect(probe.raw, $0, socklen_t(MemoryLayout<sockaddr_un>.size)))
@@ -67,7 +70,7 @@ struct UnixSocketPath: Sendable {
         } catch where error.errno == EINPROGRESS {
             return true
         } catch {
-            throw HTTPServerError.systemCall("connect", errno: error.errno ?? 0, context: "probing \(path)")
+            throw HTTPServerError(error)
         }
     }
 

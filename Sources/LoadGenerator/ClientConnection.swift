@@ -1,11 +1,11 @@
-import Glibc
+import Platform
 
 /// One client connection of a worker: its descriptor (owned: closed by `close()` or `deinit`), the request
 /// being sent and the response bytes received.
 final class ClientConnection {
     enum State { case closed, connecting, sending, receiving, holding }
 
-    private(set) var fd: Int32 = -1
+    private var socket: FileDescriptor?
     var state = State.closed
     var request: [UInt8] = []
     var sent = 0
@@ -16,20 +16,21 @@ final class ClientConnection {
     /// A closed connection reconnects at this time (a pause after a failed connect avoids spinning).
     var reconnectAt: UInt64 = 0
 
-    func adopt(_ descriptor: Int32) {
+    /// The socket's number, or -1 while closed.
+    var fd: Int32 { socket?.raw ?? -1 }
+
+    func adopt(_ descriptor: FileDescriptor) {
         close()
-        fd = descriptor
+        socket = descriptor
         state = .connecting
     }
 
     func close() {
-        if fd >= 0 { Glibc.close(fd) }
-        fd = -1
+        socket?.close()
+        socket = nil
         state = .closed
         input.removeAll(keepingCapacity: true)
         scanFrom = 0
         sent = 0
     }
-
-    deinit { if fd >= 0 { Glibc.close(fd) } }
 }

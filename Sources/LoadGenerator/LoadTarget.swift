@@ -1,4 +1,5 @@
 import Glibc
+import Platform
 
 /// Where the load goes: a TCP address (IPv4 or bracketed IPv6 literal, no name lookup) or a Unix socket path.
 public struct LoadTarget: Sendable, Equatable, CustomStringConvertible {
@@ -67,8 +68,16 @@ public struct LoadTarget: Sendable, Equatable, CustomStringConvertible {
         return true
     }
 
-    /// Starts a non-blocking connect. Returns the descriptor (the caller owns it) or the errno that stopped it.
-    func startConnect() -> Result<Int32, Errno> {
+    /// Starts a non-blocking connect. Returns the socket (owned by the caller) or the call that failed.
+    func startConnect() -> Result<FileDescriptor, SystemCallError> {
+        do {
+            return .success(try connectSocket())
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func connectSocket() throws(SystemCallError) -> FileDescriptor {
         let family: Int32
         switch address {
         case .ipv4: family = AF_INET
@@ -76,14 +85,9 @@ public struct LoadTarget: Sendable, Equatable, CustomStringConvertible {
         case .unix: family = AF_UNIX
         }
         // SOCK_STREAM is 1 on Linux; Swift's Glibc module does not export the constant.
-        let fd = socket(family, 1, 0)
-        guard fd >= 0 else { return .failure(Errno(errno)) }
-        let flags = fcntl(fd, F_GETFL)
-        guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 else {
-            let failure = Errno(errno)
-            close(fd)
-            return .failure(failure)
-        }
+        let socket = FileDescriptor(Int32(try SystemCall.value("socket") { Int(Glibc.socket(family, 1, 0)) }))
+        try socket.setNonBlocking()
+        let fd = socket.raw
         if isTCP {
             var on: Int32 = 1
             // Requests are written whole; Nagle would only add delay.
@@ -118,19 +122,11 @@ public struct LoadTarget: Sendable, Equatable, CustomStringConvertible {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
             }
         }
-        // EAGAIN (a Unix socket's backlog is full) also lands here: the caller retries it a little later.
-        if rc != 0 && errno != EINPROGRESS {
-            let failure = Errno(errno)
-            close(fd)
-            return .failure(failure)
-        }
-        return .success(fd)
+        // Not through SystemCall: EINPROGRESS is a non-blocking connect's success, and a connect interrupted by
+        // a signal goes on in the background, so retrying it would fail (EALREADY). EAGAIN (a Unix socket's
+        // backlog is full) is an error the caller retries a little later.
+        let code = errno
+        if rc != 0 && code != EINPROGRESS { throw SystemCallError("connect", errno: code) }
+        return socket
     }
-}
-
-/// An errno value as an Error, for `Result`.
-struct Errno: Error, Sendable, Equatable {
-    let value: Int32
-    init(_ value: Int32) { self.value = value }
-    var message: String { String(cString: strerror(value)) }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import Platform
 
 /// One client thread: drives its connections with poll() until the deadline, counting what happens.
 /// All state is touched by that one thread until `run` returns, which is why it is `@unchecked Sendable`.
@@ -16,14 +17,14 @@ final class LoadWorker: @unchecked Sendable {
         self.plan = plan
         self.requests = requests
         self.deadline = deadline
-        timeoutNanoseconds = UInt64(plan.requestTimeout * 1e9)
+        timeoutNanoseconds = MonotonicClock.nanoseconds(plan.requestTimeout)
         connections = (0..<count).map { _ in ClientConnection() }
     }
 
     func run() {
         var fds: [pollfd] = []
         var polled: [ClientConnection] = []
-        var now = MonotonicTime.now()
+        var now = MonotonicClock.now()
         while now < deadline {
             fds.removeAll(keepingCapacity: true)
             polled.removeAll(keepingCapacity: true)
@@ -42,13 +43,14 @@ final class LoadWorker: @unchecked Sendable {
                 polled.append(connection)
             }
             let waitMilliseconds = Int32(min(10, (deadline - now) / 1_000_000 + 1))
-            let ready = poll(&fds, nfds_t(fds.count), waitMilliseconds)
-            now = MonotonicTime.now()
-            if ready < 0 {
-                if errno == EINTR { continue }
+            let ready: Int
+            do {
+                ready = try SystemCall.value("poll") { Int(poll(&fds, nfds_t(fds.count), waitMilliseconds)) }
+            } catch {
                 tally.ioErrors += 1
                 break
             }
+            now = MonotonicClock.now()
             if ready > 0 {
                 for index in fds.indices where fds[index].revents != 0 {
                     handle(polled[index], revents: fds[index].revents, now: now)
@@ -61,13 +63,13 @@ final class LoadWorker: @unchecked Sendable {
 
     private func open(_ connection: ClientConnection, now: UInt64) {
         switch plan.target.startConnect() {
-        case .success(let fd):
-            connection.adopt(fd)
+        case .success(let socket):
+            connection.adopt(socket)
             tally.connectionsOpened += 1
             connection.started = now
         case .failure(let failure):
-            if failure.value != EAGAIN { tally.connectErrors += 1 }
-            if tally.firstError == nil && failure.value != EAGAIN { tally.firstError = "connect: \(failure.message)" }
+            if failure.errno != EAGAIN { tally.connectErrors += 1 }
+            if tally.firstError == nil && failure.errno != EAGAIN { tally.firstError = "\(failure.call): \(failure.reason)" }
             connection.reconnectAt = now + 10_000_000
         }
     }
@@ -79,7 +81,7 @@ final class LoadWorker: @unchecked Sendable {
             var length = socklen_t(MemoryLayout<Int32>.size)
             if getsockopt(connection.fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0 { error = errno }
             guard error == 0 else {
-                fail(connection, connect: true, "connect: \(Errno(error).message)", now: now)
+                fail(connection, connect: true, "connect: \(SystemCallError("connect", errno: error).reason)", now: now)
                 connection.reconnectAt = now + 10_000_000
                 return
             }
@@ -103,16 +105,19 @@ final class LoadWorker: @unchecked Sendable {
 
     private func send(_ connection: ClientConnection, now: UInt64) {
         while connection.sent < connection.request.count {
-            let written = connection.request.withUnsafeBytes { bytes in
-                Glibc.send(connection.fd, bytes.baseAddress! + connection.sent, bytes.count - connection.sent,
-                           Int32(MSG_NOSIGNAL))
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN { return }  // poll tells us when to go on
-                fail(connection, connect: false, "send: \(Errno(errno).message)", now: now)
+            let result: IOResult
+            do {
+                result = try SystemCall.run("send") {
+                    connection.request.withUnsafeBytes { bytes in
+                        Glibc.send(connection.fd, bytes.baseAddress! + connection.sent, bytes.count - connection.sent,
+                                   Int32(MSG_NOSIGNAL))
+                    }
+                }
+            } catch {
+                fail(connection, connect: false, "send: \(error.reason)", now: now)
                 return
             }
+            guard case .value(let written) = result else { return }  // poll tells us when to go on
             connection.sent += written
         }
         connection.state = .receiving
@@ -120,13 +125,16 @@ final class LoadWorker: @unchecked Sendable {
 
     private func receive(_ connection: ClientConnection, now: UInt64) {
         while true {
-            let count = readBuffer.withUnsafeMutableBytes { read(connection.fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN { return }
-                fail(connection, connect: false, "read: \(Errno(errno).message)", now: now)
+            let result: IOResult
+            do {
+                result = try SystemCall.run("read") {
+                    readBuffer.withUnsafeMutableBytes { read(connection.fd, $0.baseAddress, $0.count) }
+                }
+            } catch {
+                fail(connection, connect: false, "read: \(error.reason)", now: now)
                 return
             }
+            guard case .value(let count) = result else { return }
             if count == 0 {
                 closedByPeer(connection, now: now)
                 return

@@ -1,9 +1,8 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 import Dispatch
+import Platform
 import Synchronization
 
 /// A bounded pool of worker threads for password hashing, so a slow hash never blocks an event loop and a
@@ -17,12 +16,13 @@ public final class HashingPool: Sendable {
     /// - Parameters:
     ///   - workers: threads hashing in parallel (at least 1); about the number of cores.
     ///   - queueLimit: jobs allowed to wait beyond one per free worker (0: a job is refused when every worker is busy).
-    ///   - niceness: the workers' scheduling priority (see `start`): hashing is throughput work.
-    public init(workers: Int, queueLimit: Int, niceness: Int32 = 5) {
+    ///   - name: the threads' name prefix (shown by top and gdb), numbered from 0.
+    ///   - niceness: the workers' scheduling priority: hashing is throughput work (see `start`).
+    public init(workers: Int, queueLimit: Int, name: String = "authd-hash", niceness: Int32 = 5) {
         self.workers = max(1, workers)
         self.queueLimit = max(0, queueLimit)
-        core = Core(queueLimit: self.queueLimit, niceness: niceness)
-        core.start(workers: self.workers)
+        core = Core(queueLimit: self.queueLimit)
+        core.start(workers: self.workers, name: name, niceness: niceness)
     }
 
     /// Online CPUs: the default number of workers.
@@ -51,41 +51,28 @@ extension HashingPool {
             /// Workers running a job; the others are free to take one at once.
             var busyWorkers = 0
             var stopping = false
-            var threads: [pthread_t] = []
+            var threads: [PlatformThread] = []
             var joined = false
             var waiting: Int { jobs.count - head }
         }
 
         private let queueLimit: Int
-        private let niceness: Int32
         private let state = Mutex(State())
         /// One signal per accepted job, plus one per worker at shutdown.
         private let available = DispatchSemaphore(value: 0)
 
-        init(queueLimit: Int, niceness: Int32) {
-            self.queueLimit = queueLimit
-            self.niceness = niceness
-        }
+        init(queueLimit: Int) { self.queueLimit = queueLimit }
 
-        func start(workers: Int) {
-            for _ in 0..<workers {
-                var thread = pthread_t()
-                let context = Unmanaged.passRetained(self).toOpaque()
-                let rc = pthread_create(&thread, nil, { context in
-                    guard let context else { return nil }
-                    // Hashing is throughput work; answering requests is latency work. A lower priority (nice 5
-                    // for this thread only: on Linux `who` 0 is the calling thread) lets the event loops always win
-                    // the CPU, so a login storm slows the logins, not verify and refresh. Failing is harmless.
-                    let core = Unmanaged<Core>.fromOpaque(context).takeRetainedValue()
-                    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, core.niceness)
-                    core.work()
-                    return nil
-                }, context)
-                if rc == 0 {
+        func start(workers: Int, name: String, niceness: Int32) {
+            for index in 0..<workers {
+                do {
+                    // Hashing is throughput work; answering requests is latency work. A lower priority (nice 5,
+                    // for the worker thread only) lets the event loops always win the CPU, so a login storm slows
+                    // the logins, not verify and refresh.
+                    let thread = try PlatformThread.start(name: "\(name)-\(index)", niceness: niceness) { self.work() }
                     state.withLock { $0.threads.append(thread) }
-                } else {
+                } catch {
                     // Fewer workers than asked; with none, submit keeps refusing, which the caller reports as 503.
-                    Unmanaged<Core>.fromOpaque(context).release()
                 }
             }
         }
@@ -106,16 +93,15 @@ extension HashingPool {
         var queued: Int { state.withLock { $0.waiting } }
 
         func shutdown() {
-            let threads = state.withLock { state -> [pthread_t] in
+            let threads = state.withLock { state -> [PlatformThread] in
                 state.stopping = true
                 defer { state.joined = true }
                 return state.joined ? [] : state.threads
             }
             for _ in threads { available.signal() }
-            let me = pthread_self()
             for thread in threads {
                 // A job that shuts its own pool down must not wait for itself.
-                if pthread_equal(thread, me) != 0 { pthread_detach(thread) } else { pthread_join(thread, nil) }
+                if thread.isCurrent { thread.detach() } else { thread.join() }
             }
         }
 

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Platform
 
 /// A spawned process, owned until reaped: whoever drops it without `wait` kills its process group and reaps
 /// it, so no path leaves a zombie or a runaway hook behind.
@@ -20,15 +21,17 @@ final class ChildProcess {
     func poll() -> Termination? {
         guard !reaped else { return nil }
         var status: Int32 = 0
-        while true {
-            let rc = waitpid(pid, &status, WNOHANG)
-            if rc == pid { reaped = true; return Self.termination(status) }
-            if rc == 0 { return nil }
-            if errno == EINTR { continue }
+        let ended: Int
+        do {
+            ended = try SystemCall.value("waitpid") { Int(waitpid(pid, &status, WNOHANG)) }
+        } catch {
             // ECHILD: somebody else reaped it (cannot happen in authd, which reaps only its own children).
             reaped = true
             return .exited(-1)
         }
+        if ended == 0 { return nil }  // still running
+        reaped = true
+        return Self.termination(status)
     }
 
     /// SIGKILL to the process and its group (the hook's own children), then reap it.
@@ -37,7 +40,7 @@ final class ChildProcess {
         _ = Glibc.kill(-pid, SIGKILL)
         _ = Glibc.kill(pid, SIGKILL)
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        _ = try? SystemCall.value("waitpid") { Int(waitpid(pid, &status, 0)) }
         reaped = true
     }
 

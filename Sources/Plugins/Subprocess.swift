@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Platform
 import Settings
 
 /// Runs an executable with `posix_spawn` (no shell, no PATH search): the input pre-filled into its standard
@@ -28,16 +29,16 @@ struct Subprocess {
     static let maxInputBytes = 1 << 20
 
     func run(input: [UInt8]) throws(ClaimsFailure) -> Result {
-        let stdin = try OwnedDescriptor.pipe()
+        let stdin = try Self.pipe()
         try prefill(stdin.write, with: input)
         stdin.write.close()
-        let stdout = try OwnedDescriptor.pipe()
-        let stderr = try OwnedDescriptor.pipe()
-        try stdout.read.setNonBlocking()
-        try stderr.read.setNonBlocking()
-        let deadline = MonotonicTime.now().adding(milliseconds: timeout.milliseconds)
+        let stdout = try Self.pipe()
+        let stderr = try Self.pipe()
+        try Self.setNonBlocking(stdout.read)
+        try Self.setNonBlocking(stderr.read)
+        let deadline = MonotonicClock.now() + MonotonicClock.nanoseconds(timeout.seconds)
 
-        let child = try spawn(stdin: stdin.read.fd, stdout: stdout.write.fd, stderr: stderr.write.fd)
+        let child = try spawn(stdin: stdin.read.raw, stdout: stdout.write.raw, stderr: stderr.write.raw)
         // Only the child holds these now; keeping them open here would hide its EOF.
         stdin.read.close()
         stdout.write.close()
@@ -46,12 +47,16 @@ struct Subprocess {
         var output: [UInt8] = [], errorOutput: [UInt8] = []
         var open = [stdout.read, stderr.read]
         while !open.isEmpty {
-            let remaining = deadline.millisecondsFromNow()
-            guard remaining > 0 else { return try timedOut(child) }
-            var polled = open.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
-            let ready = Glibc.poll(&polled, nfds_t(polled.count), Int32(clamping: remaining))
-            if ready < 0 && errno != EINTR {
-                throw ClaimsFailure(.unavailable, "poll failed: \(String(cString: strerror(errno)))")
+            guard MonotonicClock.milliseconds(until: deadline) > 0 else { return try timedOut(child) }
+            var polled = open.map { pollfd(fd: $0.raw, events: Int16(POLLIN), revents: 0) }
+            do {
+                // Each retry after EINTR waits only for what is left until the deadline.
+                _ = try SystemCall.value("poll") {
+                    let remaining = max(0, MonotonicClock.milliseconds(until: deadline))
+                    return Int(Glibc.poll(&polled, nfds_t(polled.count), Int32(clamping: remaining)))
+                }
+            } catch {
+                throw ClaimsFailure(.unavailable, "\(error)")
             }
             for (index, entry) in polled.enumerated().reversed() where entry.revents != 0 {
                 let isOutput = open[index] === stdout.read
@@ -75,7 +80,7 @@ struct Subprocess {
             if let termination = child.poll() {
                 return Result(termination: termination, output: output, errorOutput: errorOutput)
             }
-            let remaining = deadline.millisecondsFromNow()
+            let remaining = MonotonicClock.milliseconds(until: deadline)
             guard remaining > 0 else { return try timedOut(child) }
             // No descriptor tells when a child exits without a pidfd; a short sleep keeps the wait cheap.
             _ = Glibc.poll(nil, 0, Int32(min(remaining, 5)))
@@ -89,43 +94,63 @@ struct Subprocess {
 
     /// Reads what is available; `ended` at EOF or on an error. At most `limit + 1` bytes, so going over the
     /// limit is detected without reading a runaway stream to its end.
-    private func drain(_ descriptor: OwnedDescriptor, upTo limit: Int) -> (bytes: [UInt8], ended: Bool) {
+    private func drain(_ descriptor: FileDescriptor, upTo limit: Int) -> (bytes: [UInt8], ended: Bool) {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16_384)
         while bytes.count <= limit {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor.fd, $0.baseAddress, $0.count) }
-            if count > 0 {
-                bytes += buffer[0..<count]
-                continue
+            let result = try? SystemCall.run("read") {
+                buffer.withUnsafeMutableBytes { read(descriptor.raw, $0.baseAddress, $0.count) }
             }
-            if count < 0 && errno == EINTR { continue }
-            if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return (bytes, false) }
-            return (bytes, true)
+            switch result {
+            case .value(let count) where count > 0: bytes += buffer[0..<count]
+            case .wouldBlock: return (bytes, false)
+            case .value, nil: return (bytes, true)  // end of file, or an error
+            }
         }
         return (bytes, false)
     }
 
-    private func prefill(_ pipe: OwnedDescriptor, with input: [UInt8]) throws(ClaimsFailure) {
+    private func prefill(_ pipe: FileDescriptor, with input: [UInt8]) throws(ClaimsFailure) {
         guard input.count <= Self.maxInputBytes else {
             throw ClaimsFailure(.tooLarge, "the input for \(executable) is \(input.count) bytes, more than \(Self.maxInputBytes)")
         }
         if input.count > 65_536 {
             // F_SETPIPE_SZ (Linux), not exported by Glibc's Swift module.
             let setPipeSize: Int32 = 1031
-            guard fcntl(pipe.fd, setPipeSize, Int32(input.count)) >= input.count else {
+            let size: Int
+            do {
+                size = try SystemCall.value("fcntl(F_SETPIPE_SZ)") { Int(fcntl(pipe.raw, setPipeSize, Int32(input.count))) }
+            } catch {
+                throw ClaimsFailure(.tooLarge, "cannot grow a pipe to \(input.count) bytes for \(executable): \(error)")
+            }
+            guard size >= input.count else {
                 throw ClaimsFailure(.tooLarge, "cannot grow a pipe to \(input.count) bytes for \(executable): "
-                    + String(cString: strerror(errno)))
+                    + "the kernel made it \(size) bytes")
             }
         }
-        try pipe.setNonBlocking()
-        var offset = 0
-        while offset < input.count {
-            let written = input.withUnsafeBytes { write(pipe.fd, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else {
-                throw ClaimsFailure(.unavailable, "cannot write the input for \(executable): \(String(cString: strerror(errno)))")
-            }
-            offset += written
+        // Non-blocking: a pipe without room for the input fails at once (EAGAIN) instead of hanging.
+        try Self.setNonBlocking(pipe)
+        do {
+            try pipe.writeAll(input)
+        } catch {
+            throw ClaimsFailure(.unavailable, "cannot write the input for \(executable): \(error)")
+        }
+    }
+
+    /// A pipe whose two ends are close-on-exec (`posix_spawn` dup2s the child's end, which clears the flag there).
+    private static func pipe() throws(ClaimsFailure) -> (read: FileDescriptor, write: FileDescriptor) {
+        do {
+            return try FileDescriptor.pipe()
+        } catch {
+            throw ClaimsFailure(.unavailable, "cannot create a pipe: \(error)")
+        }
+    }
+
+    private static func setNonBlocking(_ pipe: FileDescriptor) throws(ClaimsFailure) {
+        do {
+            try pipe.setNonBlocking()
+        } catch {
+            throw ClaimsFailure(.unavailable, "cannot make a pipe non-blocking: \(error)")
         }
     }
 
@@ -181,24 +206,16 @@ struct Subprocess {
     }
 }
 
-/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34), `…_addchdir_np` (2.29) and `pipe2` are declared only
-/// under _GNU_SOURCE, which Swift's Glibc module does not define; they are looked up once at run time and
-/// skipped (or replaced) on an older C library.
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34) and `…_addchdir_np` (2.29) are declared only under
+/// _GNU_SOURCE, which Swift's Glibc module does not define; they are looked up once at run time and skipped on
+/// an older C library.
 enum SpawnExtensions {
     typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
     typealias ChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?,
                                                 UnsafePointer<CChar>?) -> Int32
 
-    static let addCloseFrom: CloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np")
-    static let addChangeDirectory: ChangeDirectory? = symbol("posix_spawn_file_actions_addchdir_np")
-    typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32
-    static let pipe2: Pipe2? = symbol("pipe2")
-
-    private static func symbol<T>(_ name: String) -> T? {
-        // RTLD_DEFAULT is a null handle in glibc: search every loaded object.
-        guard let address = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { return nil }
-        return unsafeBitCast(address, to: T.self)
-    }
+    static let addCloseFrom: CloseFrom? = DynamicSymbol.lookup("posix_spawn_file_actions_addclosefrom_np")
+    static let addChangeDirectory: ChangeDirectory? = DynamicSymbol.lookup("posix_spawn_file_actions_addchdir_np")
 }
 
 /// A NULL-terminated `char *[]` that lives only inside `with`.
@@ -209,19 +226,4 @@ enum CStringArray {
         defer { for pointer in pointers { free(pointer) } }
         return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
-}
-
-/// CLOCK_MONOTONIC in milliseconds: deadlines that wall-clock changes cannot move.
-struct MonotonicTime {
-    let milliseconds: Int64
-
-    static func now() -> MonotonicTime {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return MonotonicTime(milliseconds: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
-    }
-
-    func adding(milliseconds delta: Int64) -> MonotonicTime { MonotonicTime(milliseconds: milliseconds + delta) }
-
-    func millisecondsFromNow() -> Int64 { milliseconds - MonotonicTime.now().milliseconds }
 }

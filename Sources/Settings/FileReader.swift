@@ -1,4 +1,5 @@
 import Glibc
+import Platform
 
 /// Reads whole files with plain system calls, checking type and permissions on the open descriptor
 /// (not the path) so the file checked is the file read.
@@ -11,11 +12,15 @@ enum FileReader {
     ///   Group read stays allowed so a key owned by root with group `authd` and mode 0640 works.
     static func read(_ path: String, maxBytes: Int, secret: Bool) -> Result<[UInt8], Failure> {
         // O_NONBLOCK so a FIFO given by mistake cannot hang start-up; it is refused below as not regular.
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return .failure(Failure(message: "cannot open \(path): \(errnoText())")) }
-        defer { close(fd) }
+        let file: FileDescriptor
+        do {
+            file = try FileDescriptor.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        } catch {
+            return .failure(Failure(message: "cannot open \(path): \(error.reason)"))
+        }
+        defer { file.close() }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { return .failure(Failure(message: "cannot stat \(path): \(errnoText())")) }
+        guard fstat(file.raw, &info) == 0 else { return .failure(Failure(message: "cannot stat \(path): \(errnoText())")) }
         guard info.st_mode & S_IFMT == S_IFREG else {
             return .failure(Failure(message: "\(path) is not a regular file"))
         }
@@ -32,19 +37,14 @@ enum FileReader {
         guard Int(info.st_size) <= maxBytes else {
             return .failure(Failure(message: "\(path) is larger than \(maxBytes) bytes; is it the right file?"))
         }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16_384)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failure(Failure(message: "cannot read \(path): \(errnoText())"))
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-            guard bytes.count <= maxBytes else {
-                return .failure(Failure(message: "\(path) is larger than \(maxBytes) bytes; is it the right file?"))
-            }
+        let bytes: [UInt8]
+        do {
+            bytes = try file.readToEnd(limit: maxBytes)
+        } catch {
+            return .failure(Failure(message: "cannot read \(path): \(error.reason)"))
+        }
+        guard bytes.count <= maxBytes else {
+            return .failure(Failure(message: "\(path) is larger than \(maxBytes) bytes; is it the right file?"))
         }
         return .success(bytes)
     }

@@ -5,6 +5,7 @@ import Glibc
 import Darwin
 #endif
 import CSQLite
+import Platform
 
 /// Copies committed WAL pages back into the database file on its own thread and connection.
 ///
@@ -30,19 +31,14 @@ final class Checkpointer: @unchecked Sendable {
     private var joined = false
 
     private let connection: SQLiteConnection
-    private var thread = pthread_t()  // written once in init, before the thread can run anything that reads it
+    private var thread: PlatformThread?  // written once in init, before the thread can run anything that reads it
 
     init(path: String, busyTimeoutMilliseconds: Int) throws(StoreError) {
         connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, queryOnly: false)
-        let context = Unmanaged.passRetained(self).toOpaque()
-        let rc = pthread_create(&thread, nil, { context in
-            guard let context else { return nil }
-            Unmanaged<Checkpointer>.fromOpaque(context).takeRetainedValue().runLoop()
-            return nil
-        }, context)
-        guard rc == 0 else {
-            Unmanaged<Checkpointer>.fromOpaque(context).release()
-            throw StoreError(.io, "could not start the store checkpoint thread: \(String(cString: strerror(rc))); "
+        do {
+            thread = try PlatformThread.start(name: "authd-checkpt") { self.runLoop() }
+        } catch {
+            throw StoreError(.io, "could not start the store checkpoint thread: \(error); "
                 + "the system is out of threads or memory")
         }
     }
@@ -65,7 +61,7 @@ final class Checkpointer: @unchecked Sendable {
             defer { joined = true }
             return !joined
         }
-        if mustJoin { pthread_join(thread, nil) }
+        if mustJoin { thread?.join() }
     }
 
     private func runLoop() {

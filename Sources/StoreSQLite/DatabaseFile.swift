@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Platform
 
 /// Creates the database file and its folders before SQLite opens it, so the file holding password hashes
 /// is never readable by others: folders are made 0700 and a new file exactly 0600, whatever the umask.
@@ -39,19 +40,17 @@ enum DatabaseFile {
     }
 
     private static func createFileIfMissing(_ path: String) throws(StoreError) {
-        while true {
-            let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-            if fd >= 0 {
-                // The descriptor is owned by this scope only: fix the mode, then close it.
-                defer { close(fd) }
-                guard fchmod(fd, 0o600) == 0 else { throw ioError("fchmod 0600", path) }
-                return
-            }
-            let err = errno
-            if err == EINTR { continue }
-            if err == EEXIST { return }
-            throw ioError("create", path, err)
+        let file: FileDescriptor
+        do {
+            file = try FileDescriptor.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode: 0o600)
+        } catch where error.errno == EEXIST {
+            return
+        } catch {
+            throw ioError("create", path, error.errno)
         }
+        // The descriptor is owned by this scope only: fix the mode, then close it.
+        defer { file.close() }
+        guard fchmod(file.raw, 0o600) == 0 else { throw ioError("fchmod 0600", path) }
     }
 
     private static func ioError(_ call: String, _ path: String, _ err: Int32 = errno) -> StoreError {

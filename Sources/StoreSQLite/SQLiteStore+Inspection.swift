@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Platform
 import Store
 
 extension SQLiteStore {
@@ -25,21 +26,16 @@ extension SQLiteStore {
         guard !path.isEmpty, !path.utf8.contains(0) else {
             throw StoreError(.invalidArgument, "the database path is empty or contains a NUL byte; set store.sqlite to a file path")
         }
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else {
-            let err = errno
-            if err == ENOENT { return .missing(path: path) }
-            throw StoreError(.io, "cannot read \(path): \(String(cString: strerror(err))) (errno \(err))")
+        let header: [UInt8]
+        do {
+            let file = try FileDescriptor.open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            header = Array(try file.readToEnd(limit: 99).prefix(100))
+        } catch where error.errno == ENOENT {
+            return .missing(path: path)
+        } catch {
+            throw StoreError(.io, "cannot read \(path): \(error.reason) (errno \(error.errno))")
         }
-        defer { _ = Glibc.close(fd) }
-        var header = [UInt8](repeating: 0, count: 100)
-        var filled = 0
-        while filled < header.count {
-            let n = header.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { break }
-            filled += n
-        }
+        let filled = header.count
         // A file created but never written (a crash right after creation) is as good as missing.
         if filled == 0 { return .existing(path: path, schemaVersion: 0) }
         guard filled == header.count, header.starts(with: Array("SQLite format 3\0".utf8)) else {

@@ -5,6 +5,7 @@ import Glibc
 import Darwin
 #endif
 import CSQLite
+import Platform
 
 /// The single writer: one connection owned by one dedicated thread, fed by a queue.
 ///
@@ -32,7 +33,7 @@ final class WriteQueue: @unchecked Sendable {
 
     private let connection: SQLiteConnection
     // Written once in init, before any caller can see this object.
-    private var thread = pthread_t()
+    private var thread: PlatformThread?
 
     /// Takes over checkpointing from the commits (see Checkpointer); nil: SQLite checkpoints on commit.
     private let checkpointer: Checkpointer?
@@ -60,17 +61,11 @@ final class WriteQueue: @unchecked Sendable {
         // Every rotation touches the jti index, the family index and the blacklist: a larger page cache than
         // SQLite's 2 MiB default keeps their hot pages in memory instead of re-reading them per transaction.
         try connection.execute("PRAGMA cache_size = -8192")
-        // The thread holds a +1 reference for as long as it runs, released when its loop ends.
-        let context = Unmanaged.passRetained(self).toOpaque()
-        let rc = pthread_create(&thread, nil, { context in
-            guard let context else { return nil }
-            let queue = Unmanaged<WriteQueue>.fromOpaque(context).takeRetainedValue()
-            queue.runLoop()
-            return nil
-        }, context)
-        guard rc == 0 else {
-            Unmanaged<WriteQueue>.fromOpaque(context).release()
-            throw StoreError(.io, "could not start the store writer thread: \(String(cString: strerror(rc))); "
+        // The thread holds a reference for as long as it runs, released when its loop ends.
+        do {
+            thread = try PlatformThread.start(name: "authd-writer") { self.runLoop() }
+        } catch {
+            throw StoreError(.io, "could not start the store writer thread: \(error); "
                 + "the system is out of threads or memory")
         }
     }
@@ -120,11 +115,11 @@ final class WriteQueue: @unchecked Sendable {
             return !joined
         }
         guard mustJoin else { return }
-        if pthread_equal(pthread_self(), thread) != 0 {
+        if thread?.isCurrent == true {
             // The last reference was dropped inside a completion: the loop ends by itself after this batch.
-            pthread_detach(thread)
+            thread?.detach()
         } else {
-            pthread_join(thread, nil)
+            thread?.join()
         }
     }
 

@@ -1,16 +1,13 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
-/// A pthread mutex with a condition variable, for the writer thread to sleep until work arrives.
-/// (Synchronization.Mutex has no condition variable.) Owns both pthread objects; destroyed in `deinit`.
-final class ConditionLock: @unchecked Sendable {
+/// A pthread mutex with a condition variable, for a thread to sleep until work arrives (the store's writer
+/// and checkpointer). Synchronization.Mutex has no condition variable. Owns both pthread objects; destroyed
+/// in `deinit`.
+public final class ConditionLock: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>
 
-    init() {
+    public init() {
         mutex = .allocate(capacity: 1)
         condition = .allocate(capacity: 1)
         // With default attributes these only fail on resource exhaustion, which is not caused by input.
@@ -27,14 +24,15 @@ final class ConditionLock: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+    public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body()
     }
 
     /// Sleeps until signalled; call only inside `withLock`, in a loop that re-checks the condition.
-    func wait() { pthread_cond_wait(condition, mutex) }
+    public func wait() { pthread_cond_wait(condition, mutex) }
 
-    func broadcast() { pthread_cond_broadcast(condition) }
+    /// Wakes every thread in `wait()`.
+    public func broadcast() { pthread_cond_broadcast(condition) }
 }
