@@ -1,5 +1,6 @@
 import Logging
 import Passwords
+import Platform
 import Settings
 import Store
 import StoreSQLite
@@ -9,12 +10,12 @@ import StoreSQLite
 public final class Services: Sendable {
     public let store: any StoreBackend
     /// Password hashing: a login storm waits here, never on an event loop.
-    public let hashingPool: HashingPool
+    public let hashingPool: WorkerPool
     /// Claims providers that may block (`claims.command` hooks, group look-ups), apart from hashing so that a slow
     /// hook cannot make logins 503 as "busy hashing passwords".
-    public let claimsPool: HashingPool
+    public let claimsPool: WorkerPool
 
-    init(store: any StoreBackend, hashingPool: HashingPool, claimsPool: HashingPool) {
+    init(store: any StoreBackend, hashingPool: WorkerPool, claimsPool: WorkerPool) {
         self.store = store
         self.hashingPool = hashingPool
         self.claimsPool = claimsPool
@@ -22,13 +23,13 @@ public final class Services: Sendable {
 
     /// Opens the store (creating and migrating it when needed) and starts the pools.
     public static func open(_ settings: AuthdSettings, eventLoops: Int) throws(ConfigurationFailure) -> Services {
-        let claimsWorkers = max(4, 2 * HashingPool.onlineCPUs)
+        let claimsWorkers = max(4, 2 * WorkerPool.onlineCPUs)
         // Every thread that reads (event loops, both pools) keeps a read connection of its own.
         let readers = eventLoops + settings.passwords.workers + claimsWorkers + 2
         let store = try openStore(settings, readConnections: readers)
         return Services(store: store,
-                        hashingPool: HashingPool(workers: settings.passwords.workers, queueLimit: settings.passwords.queue),
-                        claimsPool: HashingPool(workers: claimsWorkers, queueLimit: 4 * claimsWorkers, name: "authd-claims",
+                        hashingPool: WorkerPool(workers: settings.passwords.workers, queueLimit: settings.passwords.queue),
+                        claimsPool: WorkerPool(workers: claimsWorkers, queueLimit: 4 * claimsWorkers, name: "authd-claims",
                                                 niceness: 0))
     }
 

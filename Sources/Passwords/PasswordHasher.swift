@@ -5,7 +5,7 @@ import COpenSSL
 ///
 /// Passwords are bytes (UTF-8 of what the user typed) and are never trimmed: unlike SimpleJWT's serializer,
 /// authd hashes " secret" and "secret" differently, as Django's own `check_password` does.
-/// Hashing is slow by design: call it from a `HashingPool`, never on an event loop.
+/// Hashing is slow by design: call it from a `WorkerPool`, never on an event loop.
 public struct PasswordHasher: Sendable {
     public let algorithm: PasswordAlgorithm
     public let iterations: Int

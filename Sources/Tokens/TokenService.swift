@@ -17,15 +17,15 @@ public final class TokenService: Sendable {
     let users: any UserStore
     let tokens: any TokenStore
     let hasher: PasswordHasher
-    let hashingPool: HashingPool
-    let claimsPool: HashingPool
+    let hashingPool: WorkerPool
+    let claimsPool: WorkerPool
     let claims: any UserClaimsSource
     let clock: any WallClock
     let log: Logger
     let events: any TokenEventSink
 
     public init(policy: TokenPolicy, codec: JWTCodec, users: any UserStore, tokens: any TokenStore,
-                hasher: PasswordHasher, hashingPool: HashingPool, claimsPool: HashingPool,
+                hasher: PasswordHasher, hashingPool: WorkerPool, claimsPool: WorkerPool,
                 claims: any UserClaimsSource, log: Logger, clock: any WallClock = SystemWallClock(),
                 events: any TokenEventSink = TokenEventSinks([])) {
         self.policy = policy

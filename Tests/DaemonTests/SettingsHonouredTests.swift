@@ -135,7 +135,7 @@ final class SettingsHonouredTests: XCTestCase {
 
     /// Obtain never queues for long: with one hashing worker and a queue of one, a burst gets 503 + Retry-After,
     /// while verify keeps answering.
-    func testHashingPoolFullAnswers503() throws {
+    func testWorkerPoolFullAnswers503() throws {
         let daemon = try DaemonFixture(.init(iterations: 3_000_000, poolWorkers: 1, poolQueue: 1))
         try daemon.addUser("ned", password: "pw")
         let body = try jsonString(["username": "ned", "password": "pw"])

@@ -16,8 +16,8 @@ public final class TokenServiceFixture {
     public let clock = ManualClock(1_800_000_000)
     public let codec: JWTCodec
     public let hasher: PasswordHasher
-    public let hashingPool: HashingPool
-    public let claimsPool: HashingPool
+    public let hashingPool: WorkerPool
+    public let claimsPool: WorkerPool
     public let service: TokenService
     public let policy: TokenPolicy
     /// Every event the domain reported, in order.
@@ -32,8 +32,8 @@ public final class TokenServiceFixture {
         store = try SQLiteStore(path: folder + "/authd.sqlite3")
         codec = try JWTCodec(algorithm: .HS256, signingKey: Self.secret, verifyingKey: nil)
         hasher = try PasswordHasher(algorithm: .pbkdf2_sha256, iterations: 1000)
-        hashingPool = HashingPool(workers: hashingWorkers, queueLimit: hashingQueue)
-        claimsPool = HashingPool(workers: 2, queueLimit: 8, niceness: 0)
+        hashingPool = WorkerPool(workers: hashingWorkers, queueLimit: hashingQueue)
+        claimsPool = WorkerPool(workers: 2, queueLimit: 8, niceness: 0)
         self.policy = policy
         service = TokenService(policy: policy, codec: codec, users: store, tokens: store, hasher: hasher,
                                hashingPool: hashingPool, claimsPool: claimsPool, claims: claims,

@@ -124,7 +124,7 @@ final class TokenServiceTests: XCTestCase {
                        .noActiveAccountForToken)
     }
 
-    func testAFullHashingPoolAnswersBusyAtOnce() throws {
+    func testAFullWorkerPoolAnswersBusyAtOnce() throws {
         let fixture = try TokenServiceFixture(hashingWorkers: 1, hashingQueue: 0)
         try fixture.addUser("alice", password: "pw")
         let release = DispatchSemaphore(value: 0)

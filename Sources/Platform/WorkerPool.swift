@@ -2,22 +2,21 @@
 import Glibc
 #endif
 import Dispatch
-import Platform
 import Synchronization
 
-/// A bounded pool of worker threads for password hashing, so a slow hash never blocks an event loop and a
-/// flood of logins cannot queue unbounded work: `submit` refuses when `queueLimit` jobs are already waiting,
-/// and the caller answers 503.
-public final class HashingPool: Sendable {
+/// A bounded pool of worker threads for work that must never run on an event loop (password hashing, claims
+/// hooks), so a flood of requests cannot queue unbounded work: `submit` refuses when `queueLimit` jobs are already
+/// waiting, and the caller answers 503.
+public final class WorkerPool: Sendable {
     public let workers: Int
     public let queueLimit: Int
     private let core: Core
 
     /// - Parameters:
-    ///   - workers: threads hashing in parallel (at least 1); about the number of cores.
+    ///   - workers: threads working in parallel (at least 1); for hashing, about the number of cores.
     ///   - queueLimit: jobs allowed to wait beyond one per free worker (0: a job is refused when every worker is busy).
     ///   - name: the threads' name prefix (shown by top and gdb), numbered from 0.
-    ///   - niceness: the workers' scheduling priority: hashing is throughput work (see `start`).
+    ///   - niceness: the workers' scheduling priority; 5 for throughput work such as hashing (see `start`).
     public init(workers: Int, queueLimit: Int, name: String = "authd-hash", niceness: Int32 = 5) {
         self.workers = max(1, workers)
         self.queueLimit = max(0, queueLimit)
@@ -41,7 +40,7 @@ public final class HashingPool: Sendable {
     public func shutdown() { core.shutdown() }
 }
 
-extension HashingPool {
+extension WorkerPool {
     /// The state shared with the worker threads. The threads keep the core alive, not the pool, so dropping
     /// the last reference to the pool still runs its `deinit` and shuts the threads down.
     fileprivate final class Core: Sendable {
