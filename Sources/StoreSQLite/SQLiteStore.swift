@@ -14,6 +14,7 @@ public final class SQLiteStore: StoreBackend {
     let writer: WriteQueue
     let readers: ReadPool
     let checkpointer: Checkpointer
+    let changes: ChangeWatcher
 
     /// Opens (creating the file and its folders if missing) and migrates the database.
     /// - Parameters:
@@ -28,13 +29,16 @@ public final class SQLiteStore: StoreBackend {
         self.path = path
         let checkpointer = try Checkpointer(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         self.checkpointer = checkpointer
-        self.writer = try WriteQueue(connection: connection, checkpointer: checkpointer)
+        let changes = try ChangeWatcher(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        self.changes = changes
+        self.writer = try WriteQueue(connection: connection, checkpointer: checkpointer, committed: changes.bump)
         self.readers = ReadPool(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, maxIdle: readConnections)
     }
 
     deinit {
         writer.shutdown()
         checkpointer.shutdown()
+        changes.shutdown()
     }
 
     public var location: String { path }
@@ -44,7 +48,12 @@ public final class SQLiteStore: StoreBackend {
     public func close() {
         writer.shutdown()
         checkpointer.shutdown()
+        changes.shutdown()
     }
+
+    public var changeVersion: UInt64 { changes.version }
+
+    public var changeLatency: Double { ChangeWatcher.interval }
 
     /// The schema version this binary writes.
     public static var schemaVersion: Int { Schema.latestVersion }

@@ -38,9 +38,14 @@ final class WriteQueue: @unchecked Sendable {
     /// Takes over checkpointing from the commits (see Checkpointer); nil: SQLite checkpoints on commit.
     private let checkpointer: Checkpointer?
 
-    init(connection: SQLiteConnection, checkpointer: Checkpointer?) throws(StoreError) {
+    /// Told after every successful commit, on the writer thread, before the callers' completions run.
+    private let committed: @Sendable () -> Void
+
+    init(connection: SQLiteConnection, checkpointer: Checkpointer?,
+         committed: @escaping @Sendable () -> Void = {}) throws(StoreError) {
         self.connection = connection
         self.checkpointer = checkpointer
+        self.committed = committed
         if let checkpointer {
             // Replaces SQLite's auto-checkpoint hook (which is itself a WAL hook): after each commit SQLite
             // reports the WAL's size, and the checkpointer thread does the copying. The checkpointer outlives
@@ -156,6 +161,7 @@ final class WriteQueue: @unchecked Sendable {
             for operation in batch { operation.deliver(error) }
             return
         }
+        committed()
         for operation in batch { operation.deliver(nil) }
     }
 }

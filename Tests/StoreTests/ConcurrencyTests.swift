@@ -150,3 +150,21 @@ final class ConcurrencyTests: XCTestCase {
         XCTAssertNotNil(try store.outstanding(jti: "second"))
     }
 }
+
+/// The change counter that cached views (users, blacklist) consult instead of the database.
+final class ChangeFeedTests: StoreTestCase {
+    func testOwnCommitsShowAtOnceAndOtherProcessesCommitsSoon() throws {
+        let before = store.changeVersion
+        try store.recordOutstanding(token("mine"))
+        XCTAssertGreaterThan(store.changeVersion, before, "this process's commit shows before its completion runs")
+
+        // Another connection, as the CLI or a second daemon would write.
+        let other = try Store(path: store.path)
+        let seen = store.changeVersion
+        _ = try other.addUser(NewUser(username: "cli-user", passwordHash: "!", dateJoined: 1))
+        other.close()
+        let deadline = Date().addingTimeInterval(10)
+        while store.changeVersion == seen, Date() < deadline { usleep(10_000) }
+        XCTAssertGreaterThan(store.changeVersion, seen, "another process's commit shows within changeLatency")
+    }
+}
