@@ -45,10 +45,8 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testKeysGenerateModesAndRefusalToOverwrite() throws {
-        let dir = NSTemporaryDirectory() + "authd-keys-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let out = dir + "/es.key"
+        let dir = try TemporaryDirectory(prefix: "authd-keys")
+        let out = dir.file("es.key")
         let first = DaemonFixture.run(["keys", "generate", "--algorithm", "ES256", "--out", out])
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertEqual(try mode(out), 0o600)
