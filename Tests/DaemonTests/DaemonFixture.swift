@@ -136,11 +136,3 @@ final class DaemonFixture {
         }
     }
 }
-
-final class LockedBuffer: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func append(_ more: Data) { lock.lock(); data.append(more); lock.unlock() }
-    func clear() { lock.lock(); data.removeAll(); lock.unlock() }
-    var text: String { lock.lock(); defer { lock.unlock() }; return String(decoding: data, as: UTF8.self) }
-}
