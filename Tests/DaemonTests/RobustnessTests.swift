@@ -54,20 +54,41 @@ final class RobustnessTests: XCTestCase {
         XCTAssertFalse(daemon.log.contains("<3>"), "no error was logged:\n\(daemon.log)")
     }
 
-    func testAcknowledgedRotationsSurviveKill9() throws {
+    /// Every acknowledged rotation survives kill -9 — and was fsynced before it was acknowledged. A kill -9 alone
+    /// cannot tell `synchronous=FULL` from `OFF` (the kernel keeps what was written; only power loss loses it), so the
+    /// daemon runs with an fsync tracer: between sending each refresh and reading its 200 the log must show the
+    /// database's write-ahead log synced.
+    func testAcknowledgedRotationsAreSyncedAndSurviveKill9() throws {
+        let scratch = try TemporaryDirectory(prefix: "authd-sync-trace")
+        let trace = try SyncTrace(in: scratch)
         let daemon = try DaemonFixture(.init(simpleJWT: ["ROTATE_REFRESH_TOKENS": "true", "BLACKLIST_AFTER_ROTATION": "true",
-                                                         "ACCESS_TOKEN_LIFETIME": "1h"]))
+                                                         "ACCESS_TOKEN_LIFETIME": "1h"],
+                                             environment: trace.environment))
         try daemon.addUser("vic", password: "pw")
         let client = try daemon.tcp()
         let pair = try client.post("/api/token/", json: #"{"username":"vic","password":"pw"}"#)
         var refresh = try XCTUnwrap(pair.json["refresh"] as? String)
         var history: [String] = [refresh]
-        for _ in 0..<20 {
+        for n in 0..<20 {
+            try trace.mark("sent \(n)")
             let rotated = try client.post("/api/token/refresh/", json: try jsonString(["refresh": refresh]))
+            try trace.mark("answered \(n)")
             XCTAssertEqual(rotated.status, 200)
             refresh = try XCTUnwrap(rotated.json["refresh"] as? String)
             history.append(refresh)
         }
+        let wal = daemon.directory + "/authd.sqlite3-wal"
+        let lines = try trace.lines()
+        XCTAssertTrue(lines.contains { $0.hasPrefix("fsync ") || $0.hasPrefix("fdatasync ") },
+                      "the tracer saw no sync at all; is it preloaded? \(trace.environment["LD_PRELOAD"] ?? "")")
+        for n in 0..<20 {
+            let sent = try XCTUnwrap(lines.firstIndex(of: "mark sent \(n)"))
+            let answered = try XCTUnwrap(lines.firstIndex(of: "mark answered \(n)"))
+            let synced = lines[sent..<answered].contains { $0 == "fsync \(wal)" || $0 == "fdatasync \(wal)" }
+            XCTAssertTrue(synced, "rotation \(n) was acknowledged before \(wal) was synced:\n"
+                          + lines[sent...answered].joined(separator: "\n"))
+        }
+
         daemon.stop(signal: SIGKILL)
         try daemon.start()
         let fresh = try daemon.tcp()
