@@ -19,9 +19,22 @@ public final class SyncTrace: Sendable {
     /// The log file.
     public let log: String
 
-    /// Builds the shim into `directory` and creates an empty log there.
+    /// Builds the shim into `directory`, checks that it works (coreutils' `sync FILE` run under it must show up as
+    /// an fsync of FILE in a probe log), and creates an empty log there. So "no sync in the log" always means the
+    /// traced program synced nothing, never that the tracer is broken.
     public init(in directory: TemporaryDirectory) throws {
         library = try CLibrary.compile(Self.source, name: "sync_trace", in: directory)
+        let probe = try directory.write("probe", "probe\n")
+        let probeLog = try directory.write("probe.log", "")
+        var environment = ProcessInfo.processInfo.environment
+        environment["LD_PRELOAD"] = library
+        environment[Self.logVariable] = probeLog
+        let synced = try TestProcess.run("sync", [probe], environment: environment)
+        let traced = try String(contentsOfFile: probeLog, encoding: .utf8)
+        guard synced.status == 0, traced.contains(" \(probe)\n") else {
+            throw CLibrary.Failure(description: "the fsync tracer \(library) does not work: `sync \(probe)` under it exited "
+                                   + "\(synced.status) (\(synced.stderrText)) and logged \(traced.debugDescription)")
+        }
         log = try directory.write("sync.log", "")
     }
 
