@@ -91,6 +91,21 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(readable.stderr.contains("chmod 600"), readable.stderr)
     }
 
+    /// Every error, even a hundred and more: check-config writes far more to standard error than a pipe holds (64 KiB),
+    /// which also keeps DaemonFixture.run honest (reading stdout to its end before stderr would deadlock here).
+    func testCheckConfigListsOverAHundredErrors() throws {
+        let fixture = try DaemonFixture(.init(startServer: false))
+        let keys = (0..<120).map { "UNKNOWN_SETTING_\($0)" }
+        let config = try String(contentsOfFile: fixture.configPath, encoding: .utf8)
+            .replacingOccurrences(of: "SIMPLE_JWT:\n", with: "SIMPLE_JWT:\n" + keys.map { "  \($0): 1\n" }.joined())
+        try config.write(toFile: fixture.configPath, atomically: true, encoding: .utf8)
+        let result = fixture.cli(["check-config"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertGreaterThan(result.stderr.utf8.count, 64 << 10)
+        let named = result.stderr.split(separator: "\n").filter { $0.contains(": unknown key \"UNKNOWN_SETTING_") }
+        XCTAssertEqual(named.count, keys.count, String(result.stderr.prefix(2000)))
+    }
+
     func testUsageErrorsExit64AndVersion() {
         XCTAssertEqual(DaemonFixture.run([]).status, 64)
         XCTAssertEqual(DaemonFixture.run(["frobnicate"]).status, 64)
