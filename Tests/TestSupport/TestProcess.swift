@@ -24,25 +24,12 @@ public struct TestProcess {
         _ executable: String, _ arguments: [String] = [], stdin: [UInt8] = [], environment: [String: String]? = nil,
         currentDirectory: String? = nil
     ) throws -> Output {
-        let process = Process()
-        if executable.contains("/") {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [executable] + arguments
-        }
-        if let environment { process.environment = environment }
-        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+        let process = configured(executable, arguments, environment: environment, currentDirectory: currentDirectory)
         let input = Pipe(), output = Pipe(), errors = Pipe()
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors
-        do {
-            try process.run()
-        } catch {
-            throw LaunchError(description: "cannot start \(executable): \(error)")
-        }
+        try launch(process, executable)
         let collected = Collected()
         let group = DispatchGroup()
         for (handle, isStdout) in [(output.fileHandleForReading, true), (errors.fileHandleForReading, false)] {
@@ -67,25 +54,37 @@ public struct TestProcess {
         _ executable: String, _ arguments: [String] = [], environment: [String: String]? = nil,
         currentDirectory: String? = nil
     ) throws -> Running {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable.contains("/") ? executable : "/usr/bin/env")
-        process.arguments = executable.contains("/") ? arguments : [executable] + arguments
-        if let environment { process.environment = environment }
-        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+        let process = configured(executable, arguments, environment: environment, currentDirectory: currentDirectory)
         let output = Pipe(), errors = Pipe()
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
         process.standardError = errors
         let running = Running(process)
         process.terminationHandler = { _ in running.changed() }
+        try launch(process, executable)
+        running.collect(output.fileHandleForReading, stdout: true)
+        running.collect(errors.fileHandleForReading, stdout: false)
+        return running
+    }
+
+    /// A Process for `executable`: an absolute path, or a name looked up in PATH (through /usr/bin/env).
+    private static func configured(
+        _ executable: String, _ arguments: [String], environment: [String: String]?, currentDirectory: String?
+    ) -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable.contains("/") ? executable : "/usr/bin/env")
+        process.arguments = executable.contains("/") ? arguments : [executable] + arguments
+        if let environment { process.environment = environment }
+        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+        return process
+    }
+
+    private static func launch(_ process: Process, _ executable: String) throws {
         do {
             try process.run()
         } catch {
             throw LaunchError(description: "cannot start \(executable): \(error)")
         }
-        running.collect(output.fileHandleForReading, stdout: true)
-        running.collect(errors.fileHandleForReading, stdout: false)
-        return running
     }
 
     /// A program started by `start`: its output so far, waits on what it prints or on its exit, signals.
