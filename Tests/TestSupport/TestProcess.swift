@@ -142,8 +142,6 @@ public struct TestProcess {
             return process.terminationStatus
         }
 
-        public var terminationReason: Process.TerminationReason { process.terminationReason }
-
         fileprivate func changed() {
             condition.lock()
             condition.broadcast()
