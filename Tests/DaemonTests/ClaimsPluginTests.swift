@@ -1,26 +1,23 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Issue 6 end to end: claim providers configured in the settings file, through the real daemon and CLI.
 final class ClaimsPluginTests: XCTestCase {
     private var daemon: DaemonFixture!
-    private var hooks: String!
+    private var hooks: TemporaryDirectory!
 
     override func setUpWithError() throws {
-        hooks = NSTemporaryDirectory() + "authd-hooks-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: hooks, withIntermediateDirectories: true)
+        hooks = try TemporaryDirectory(prefix: "authd-hooks")
     }
 
     override func tearDown() {
         daemon = nil
-        if let hooks { try? FileManager.default.removeItem(atPath: hooks) }
+        hooks = nil
     }
 
     private func hook(_ name: String, _ body: String) throws -> String {
-        let path = hooks + "/" + name
-        try ("#!/bin/sh\n" + body + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
-        return path
+        try hooks.shellScript(name, body)
     }
 
     private func start(_ claimsYAML: String, rotate: Bool = true) throws {
@@ -158,7 +155,7 @@ final class ClaimsPluginTests: XCTestCase {
         XCTAssertEqual(refused.header("Content-Type"), "application/json")
         XCTAssertNotNil(refused.json["detail"] as? String, refused.text)
         XCTAssertFalse(refused.text.contains("directory unreachable"), "the reason goes to the log, not the client")
-        XCTAssertTrue(waitForLog("exited with status 2; stderr: directory unreachable; token refused (on_error: fail)"), daemon.log)
+        XCTAssertTrue(daemon.waitForLog("exited with status 2; stderr: directory unreachable; token refused (on_error: fail)"), daemon.log)
 
         daemon = nil
         try start("""
@@ -173,7 +170,7 @@ final class ClaimsPluginTests: XCTestCase {
         XCTAssertEqual(issued.status, 200, issued.text)
         let access = try claims(issued, "access")
         XCTAssertEqual(access["tenant"] as? String, "acme")
-        XCTAssertTrue(waitForLog("token issued without these claims (on_error: skip)"), daemon.log)
+        XCTAssertTrue(daemon.waitForLog("token issued without these claims (on_error: skip)"), daemon.log)
     }
 
     func testACommandTimeoutGives503() throws {
@@ -181,14 +178,14 @@ final class ClaimsPluginTests: XCTestCase {
         try start("claims:\n  - provider: claims.command\n    command: [\(path)]\n    timeout: 200ms\n")
         let response = try obtain(try daemon.tcp())
         XCTAssertEqual(response.status, 503, response.text)
-        XCTAssertTrue(waitForLog("did not finish within 200ms (timeout); it was killed"), daemon.log)
+        XCTAssertTrue(daemon.waitForLog("did not finish within 200ms (timeout); it was killed"), daemon.log)
     }
 
     func testInvalidCommandOutputGives503() throws {
         let path = try hook("garbage.sh", "echo '[\"not\", \"an object\"]'")
         try start("claims:\n  - provider: claims.command\n    command: [\(path)]\n")
         XCTAssertEqual(try obtain(try daemon.tcp()).status, 503)
-        XCTAssertTrue(waitForLog("printed JSON that is not an object"), daemon.log)
+        XCTAssertTrue(daemon.waitForLog("printed JSON that is not an object"), daemon.log)
     }
 
     func testReservedClaimsFromACommandAreDroppedAndLogged() throws {
@@ -201,7 +198,7 @@ final class ClaimsPluginTests: XCTestCase {
         XCTAssertEqual(refresh["token_type"] as? String, "refresh")
         XCTAssertGreaterThan(refresh["exp"] as? Int ?? 0, 1)
         XCTAssertEqual(refresh["role"] as? String, "admin")
-        XCTAssertTrue(waitForLog(#"dropped the claim "user_id" for user 1: authd sets it itself"#), daemon.log)
+        XCTAssertTrue(daemon.waitForLog(#"dropped the claim "user_id" for user 1: authd sets it itself"#), daemon.log)
     }
 
     // MARK: CLI
@@ -249,24 +246,15 @@ final class ClaimsPluginTests: XCTestCase {
               - provider: claims.command
                 command: [\(path)]
               - provider: claims.command
-                command: [\(hooks!)/missing]
+                command: [\(hooks.file("missing"))]
             """, startServer: false))
         let refused = daemon.cli(["check-config"])
         XCTAssertEqual(refused.status, 1)
-        XCTAssertTrue(refused.stderr.contains("claims[1] (claims.command): command: cannot use \(hooks!)/missing: No such file or directory"),
+        XCTAssertTrue(refused.stderr.contains("claims[1] (claims.command): command: cannot use \(hooks.file("missing")): No such file or directory"),
                       refused.stderr)
-        try FileManager.default.copyItem(atPath: path, toPath: hooks + "/missing")
+        try FileManager.default.copyItem(atPath: path, toPath: hooks.file("missing"))
         let accepted = daemon.cli(["check-config"])
         XCTAssertEqual(accepted.status, 0, accepted.stderr)
         XCTAssertTrue(accepted.stdout.contains("2 claim provider(s)"), accepted.stdout)
-    }
-
-    /// Log lines are written as the request completes; allow the pipe a moment to deliver them.
-    private func waitForLog(_ text: String) -> Bool {
-        for _ in 0..<100 {
-            if daemon.log.contains(text) { return true }
-            usleep(20_000)
-        }
-        return false
     }
 }

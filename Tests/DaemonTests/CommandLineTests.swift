@@ -45,10 +45,8 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testKeysGenerateModesAndRefusalToOverwrite() throws {
-        let dir = NSTemporaryDirectory() + "authd-keys-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let out = dir + "/es.key"
+        let dir = try TemporaryDirectory(prefix: "authd-keys")
+        let out = dir.file("es.key")
         let first = DaemonFixture.run(["keys", "generate", "--algorithm", "ES256", "--out", out])
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertEqual(try mode(out), 0o600)
@@ -91,6 +89,21 @@ final class CommandLineTests: XCTestCase {
         let readable = fixture.cli(["check-config"])
         XCTAssertEqual(readable.status, 1)
         XCTAssertTrue(readable.stderr.contains("chmod 600"), readable.stderr)
+    }
+
+    /// Every error, even a hundred and more: check-config writes far more to standard error than a pipe holds (64 KiB),
+    /// which also keeps DaemonFixture.run honest (reading stdout to its end before stderr would deadlock here).
+    func testCheckConfigListsOverAHundredErrors() throws {
+        let fixture = try DaemonFixture(.init(startServer: false))
+        let keys = (0..<120).map { "UNKNOWN_SETTING_\($0)" }
+        let config = try String(contentsOfFile: fixture.configPath, encoding: .utf8)
+            .replacingOccurrences(of: "SIMPLE_JWT:\n", with: "SIMPLE_JWT:\n" + keys.map { "  \($0): 1\n" }.joined())
+        try config.write(toFile: fixture.configPath, atomically: true, encoding: .utf8)
+        let result = fixture.cli(["check-config"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertGreaterThan(result.stderr.utf8.count, 64 << 10)
+        let named = result.stderr.split(separator: "\n").filter { $0.contains(": unknown key \"UNKNOWN_SETTING_") }
+        XCTAssertEqual(named.count, keys.count, String(result.stderr.prefix(2000)))
     }
 
     func testUsageErrorsExit64AndVersion() {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -18,12 +19,13 @@ final class DaemonFixture {
         return dir.appendingPathComponent("authd").path
     }
 
-    let directory: String
+    let temporary: TemporaryDirectory
+    var directory: String { temporary.path }
     let configPath: String
     let socketPath: String
     private(set) var port: UInt16 = 0
-    private var process: Process?
-    private let stderrLog = LockedBuffer()
+    private var server: TestProcess.Running?
+    private let environment: [String: String]?
 
     struct Options {
         var algorithm = "HS256"
@@ -33,14 +35,16 @@ final class DaemonFixture {
         var startServer = true
         var poolWorkers: Int?
         var poolQueue: Int?
+        /// The environment of `authd serve` (not of CLI commands); nil: this process's own.
+        var environment: [String: String]?
     }
 
     init(_ options: Options = Options()) throws {
-        directory = NSTemporaryDirectory() + "authd-test-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        configPath = directory + "/authd.yaml"
-        socketPath = directory + "/authd.sock"
-        let keyPath = directory + "/signing.key"
+        temporary = try TemporaryDirectory(prefix: "authd-daemon")
+        environment = options.environment
+        configPath = temporary.file("authd.yaml")
+        socketPath = temporary.file("authd.sock")
+        let keyPath = temporary.file("signing.key")
         let generated = Self.run(["keys", "generate", "--algorithm", options.algorithm, "--out", keyPath])
         guard generated.status == 0 else { throw ClientError("keys generate failed: \(generated.stderr)") }
 
@@ -71,51 +75,43 @@ final class DaemonFixture {
 
     deinit {
         stop()
-        try? FileManager.default.removeItem(atPath: directory)
     }
 
     var keyPath: String { directory + "/signing.key" }
-    var log: String { stderrLog.text }
+    /// What `authd serve` logged (standard error) since the last `start`.
+    var log: String { server?.state.stderr ?? "" }
+    /// The process id of `authd serve`, while it runs.
+    var pid: Int32? { server.map(\.pid) }
 
     func start() throws {
-        stderrLog.clear()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["serve", "--config", configPath]
-        let errPipe = Pipe()
-        process.standardError = errPipe
-        process.standardOutput = FileHandle.nullDevice
-        let log = stderrLog
-        errPipe.fileHandleForReading.readabilityHandler = { handle in log.append(handle.availableData) }
-        try process.run()
-        self.process = process
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            let text = stderrLog.text
-            if text.contains("ready") {
-                if let range = text.range(of: #"listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                    let match = text[range]
-                    port = UInt16(match.split(separator: ":").last!)!
-                }
-                return
-            }
-            if !process.isRunning { throw ClientError("authd serve exited early:\n\(text)") }
-            usleep(20_000)
+        let server = try TestProcess.start(Self.binary, ["serve", "--config", configPath], environment: environment)
+        self.server = server
+        // Readiness is a log line: wait for it (or for an early exit) as it arrives.
+        _ = server.wait(timeout: 20) { $0.stderr.contains("ready") }
+        let text = server.state.stderr
+        guard text.contains("ready") else {
+            throw ClientError(server.isRunning ? "authd serve did not become ready:\n\(text)" : "authd serve exited early:\n\(text)")
         }
-        throw ClientError("authd serve did not become ready:\n\(stderrLog.text)")
+        if let range = text.range(of: #"listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+            port = UInt16(text[range].split(separator: ":").last!)!
+        }
     }
 
-    /// Sends SIGTERM and waits; returns the exit status.
+    /// Waits (up to 5 s) until the log contains `text`: log lines are written as a request completes, and reach
+    /// the pipe a moment after the response.
+    func waitForLog(_ text: String) -> Bool {
+        server?.wait(timeout: 5) { $0.stderr.contains(text) } ?? false
+    }
+
+    /// Sends `signal` (SIGTERM unless told) and waits; returns the exit status.
     @discardableResult
     func stop(signal: Int32 = SIGTERM) -> Int32 {
-        guard let process, process.isRunning else { return process?.terminationStatus ?? 0 }
-        kill(process.processIdentifier, signal)
-        process.waitUntilExit()
-        self.process = nil
-        return process.terminationStatus
+        guard let server else { return 0 }
+        if server.isRunning { server.signal(signal) }
+        return server.waitUntilExit()
     }
 
-    var isRunning: Bool { process?.isRunning ?? false }
+    var isRunning: Bool { server?.isRunning ?? false }
 
     func tcp() throws -> RawHTTPClient { try RawHTTPClient(.tcp(host: "127.0.0.1", port: port)) }
     func unix() throws -> RawHTTPClient { try RawHTTPClient(.unix(path: socketPath)) }
@@ -130,29 +126,13 @@ final class DaemonFixture {
         guard result.status == 0 else { throw ClientError("user add failed: \(result.stderr)") }
     }
 
+    /// Runs the `authd` binary to completion (both output streams drained together: see `TestProcess.run`).
     static func run(_ arguments: [String], stdin: String? = nil) -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        do { try process.run() } catch { return (127, "", "\(error)") }
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try? input.fileHandleForWriting.close()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdoutData, as: UTF8.self),
-                String(decoding: stderrData, as: UTF8.self))
+        do {
+            let result = try TestProcess.run(binary, arguments, stdin: Array((stdin ?? "").utf8))
+            return (result.status, result.stdoutText, result.stderrText)
+        } catch {
+            return (127, "", "\(error)")
+        }
     }
-}
-
-final class LockedBuffer: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func append(_ more: Data) { lock.lock(); data.append(more); lock.unlock() }
-    func clear() { lock.lock(); data.removeAll(); lock.unlock() }
-    var text: String { lock.lock(); defer { lock.unlock() }; return String(decoding: data, as: UTF8.self) }
 }

@@ -13,7 +13,8 @@ final class SystemdIntegrationTests: XCTestCase {
 
         let launcher = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Interop/systemd_launcher.py")
-        let script = "import sys; sys.argv = ['launcher', '\(DaemonFixture.binary)', '\(daemon.configPath)']\n"
+        let script = "import sys; sys.argv = ['launcher', '\(DaemonFixture.binary)', '\(daemon.configPath)', "
+            + "'\(daemon.directory)/notify']\n"
             + (try String(contentsOf: launcher, encoding: .utf8))
         let result = try Python.run(script: script)
         XCTAssertEqual(result.status, 0, result.stderr)

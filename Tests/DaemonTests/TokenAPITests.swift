@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// SPEC §1, row by row, against a real daemon over TCP (and the Unix socket where noted).
@@ -188,7 +189,9 @@ final class TokenAPITests: XCTestCase {
         let parts = try JWTParts(token)
         XCTAssertEqual(parts.claims["token_type"] as? String, "sliding")
         XCTAssertEqual((parts.claims["refresh_exp"] as! Int) - (parts.claims["iat"] as! Int), 86_400)
-        sleep(1)
+        // Times are whole seconds: the refreshed exp can only be later once the clock has left the second of `iat`.
+        let iat = try XCTUnwrap(parts.claims["iat"] as? Int)
+        XCTAssertTrue(waitUntil(timeout: 5) { Int(Date().timeIntervalSince1970) > iat }, "the clock did not move past \(iat)")
         let refreshed = try client.post("/api/token/sliding/refresh/", json: try jsonString(["token": token]))
         XCTAssertEqual(refreshed.status, 200, refreshed.text)
         let again = try JWTParts(try XCTUnwrap(refreshed.json["token"] as? String))
@@ -242,25 +245,45 @@ final class TokenAPITests: XCTestCase {
     }
 
     func testCurlOverUnixSocket() throws {
-        let obtain = shell("curl", "-s", "--unix-socket", daemon.socketPath, "-H", "Content-Type: application/json",
-                           "-d", #"{"username":"alice","password":" s3cret pass "}"#, "http://localhost/api/token/")
+        let obtain = try curl("-s", "--unix-socket", daemon.socketPath, "-H", "Content-Type: application/json",
+                              "-d", #"{"username":"alice","password":" s3cret pass "}"#, "http://localhost/api/token/")
         let pair = try JSONSerialization.jsonObject(with: Data(obtain.utf8)) as? [String: String] ?? [:]
         let refresh = try XCTUnwrap(pair["refresh"], obtain)
-        let refreshed = shell("curl", "-s", "--unix-socket", daemon.socketPath, "-d", "refresh=\(refresh)",
-                              "http://localhost/api/token/refresh/")
+        let refreshed = try curl("-s", "--unix-socket", daemon.socketPath, "-d", "refresh=\(refresh)",
+                                 "http://localhost/api/token/refresh/")
         XCTAssertTrue(refreshed.hasPrefix(#"{"access":""#), refreshed)
-        let verify = shell("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--unix-socket", daemon.socketPath,
-                           "-d", "token=\(pair["access"] ?? "")", "http://localhost/api/token/verify/")
+        let verify = try curl("-s", "-o", "/dev/null", "-w", "%{http_code}", "--unix-socket", daemon.socketPath,
+                              "-d", "token=\(pair["access"] ?? "")", "http://localhost/api/token/verify/")
         XCTAssertEqual(verify, "200")
     }
 
+    /// `user list` records the time of the last obtain: alice's row says "never" before and, after, a time between
+    /// the moments the request was sent and answered.
     func testLastLoginIsUpdated() throws {
+        XCTAssertEqual(try lastLogin("alice"), "never")
         let client = try daemon.tcp()
+        let before = Date().timeIntervalSince1970.rounded(.down)
         _ = try obtain(client)
+        let after = Date().timeIntervalSince1970
+        let recorded = try lastLogin("alice")
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        let time = try XCTUnwrap(formatter.date(from: recorded), "last login is not a time: \(recorded)").timeIntervalSince1970
+        XCTAssertTrue((before...after).contains(time), "last login \(recorded) is not the time of the obtain")
+        XCTAssertEqual(try lastLogin("sleepy"), "never", "only the user who logged in is touched")
+    }
+
+    /// The LAST LOGIN column of `username`'s row in `authd user list`; fails unless exactly one row is that user's.
+    private func lastLogin(_ username: String) throws -> String {
         let list = daemon.cli(["user", "list"])
-        XCTAssertEqual(list.status, 0)
-        let aliceLine = list.stdout.split(separator: "\n").first { $0.contains("alice") } ?? ""
-        XCTAssertFalse(aliceLine.contains("never"), "last login should be recorded: \(list.stdout)")
+        XCTAssertEqual(list.status, 0, list.stderr)
+        let lines = list.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.first?.split(separator: " ", omittingEmptySubsequences: true).last, "LOGIN", list.stdout)
+        // Columns: ID USERNAME ACTIVE STAFF SUPERUSER [EMAIL] LAST LOGIN (email may be empty).
+        let rows = lines.dropFirst().map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+            .filter { $0.count >= 6 && $0[1] == username }
+        XCTAssertEqual(rows.count, 1, "one row for \(username) expected in:\n\(list.stdout)")
+        return try XCTUnwrap(rows.first?.last.map(String.init), list.stdout)
     }
 }
 
@@ -268,15 +291,9 @@ func jsonString(_ object: [String: String]) throws -> String {
     String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
 }
 
-/// Runs a command and returns its standard output (tests use curl as a user would).
-func shell(_ arguments: String...) -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    do { try process.run() } catch { return "" }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
+/// Runs curl as a user would and returns its standard output; fails unless curl exits 0.
+func curl(_ arguments: String...) throws -> String {
+    let result = try TestProcess.run("curl", arguments)
+    guard result.status == 0 else { throw ClientError("curl \(arguments) exited \(result.status): \(result.stderrText)") }
+    return result.stdoutText
 }

@@ -1,5 +1,6 @@
 import Glibc
 import HTTPServer
+import TestSupport
 import XCTest
 
 final class LimitTests: ServerTestCase {
@@ -82,20 +83,19 @@ final class LimitTests: ServerTestCase {
         // Once a slot frees up, new connections are served again.
         first.finishSending()
         XCTAssertTrue(try first.waitForClose())
-        var served = false
-        for _ in 0..<50 where !served {
+        // The server frees the slot when it notices the close, a moment after: until then a new client gets 503.
+        let served = try waitUntil(timeout: 5) {
             let next = try TestClient(port: port)
             try next.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
-            served = try next.readResponse()?.status == 200
-            if !served { usleep(20_000) }
+            return try next.readResponse()?.status == 200
         }
-        XCTAssertTrue(served)
+        XCTAssertTrue(served, "the freed slot was never given to a new connection")
     }
 
     /// 5,000 idle keep-alive connections must cost well under 100 MB in total.
     func testManyIdleConnectionsStaySmall() throws {
         let port = try startTCP(Self.configuration { $0.maxConnections = 6000 })
-        let before = residentBytes()
+        let before = try residentBytes()
         var clients: [TestClient] = []
         for _ in 0..<5000 {
             let client = try TestClient(port: port)
@@ -105,18 +105,20 @@ final class LimitTests: ServerTestCase {
         for client in clients {
             XCTAssertEqual(try client.readResponse()?.status, 200)
         }
-        let growth = residentBytes() - before
+        let growth = try residentBytes() - before
         // Includes the test's own 5,000 clients; the server side alone is a fraction of this.
         XCTAssertLessThan(growth, 50 << 20, "RSS grew by \(growth >> 20) MB")
     }
 
-    private func residentBytes() -> Int {
-        guard let file = fopen("/proc/self/statm", "r") else { return 0 }
-        defer { fclose(file) }
-        var size = 0, resident = 0
-        guard withUnsafeMutablePointer(to: &size, { s in withUnsafeMutablePointer(to: &resident) { r in
-            withVaList([s, r]) { vfscanf(file, "%ld %ld", $0) }
-        } }) == 2 else { return 0 }
-        return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
+    /// This process's resident set size in bytes, from /proc/self/statm; throws (failing the test) when it cannot
+    /// be read, so that an unreadable value can never pass for "no growth".
+    private func residentBytes() throws -> Int {
+        let statm = "/proc/self/statm"
+        let text = try String(contentsOfFile: statm, encoding: .utf8)
+        let fields = text.split(separator: " ")
+        guard fields.count >= 2, let pages = Int(fields[1]), pages > 0 else {
+            throw TestClientError(description: "cannot read the resident set size from \(statm): \(text.debugDescription)")
+        }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }

@@ -4,7 +4,7 @@ import XCTest
 
 final class ListenerTests: ServerTestCase {
     func testUnixSocketWithModeAndGroup() throws {
-        let directory = temporaryDirectory()
+        let directory = try temporaryDirectory()
         let path = directory + "/authd.sock"
         let candidates: [String] = ["daemon", "nogroup", "users", "root"]
         let group = try XCTUnwrap(candidates.first { getgrnam($0) != nil })
@@ -29,7 +29,7 @@ final class ListenerTests: ServerTestCase {
     }
 
     func testUnknownGroupIsRefusedAndLeavesNoFile() throws {
-        let path = temporaryDirectory() + "/authd.sock"
+        let path = try temporaryDirectory() + "/authd.sock"
         let server = HTTPServer(configuration: Self.configuration(), listeners: [.unix(path: path, group: "no-such-group-xyz")],
                                 responder: responder)
         XCTAssertThrowsError(try server.start()) { error in
@@ -41,7 +41,7 @@ final class ListenerTests: ServerTestCase {
     }
 
     func testStaleSocketFileIsReplaced() throws {
-        let path = temporaryDirectory() + "/authd.sock"
+        let path = try temporaryDirectory() + "/authd.sock"
         // A socket bound and closed without unlinking: what a crashed daemon leaves behind.
         let stale = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_un()
@@ -60,7 +60,7 @@ final class ListenerTests: ServerTestCase {
     }
 
     func testLiveSocketIsRefused() throws {
-        let path = temporaryDirectory() + "/authd.sock"
+        let path = try temporaryDirectory() + "/authd.sock"
         try startServer(listeners: [.unix(path: path)])
         let second = HTTPServer(configuration: Self.configuration(), listeners: [.unix(path: path)], responder: responder)
         XCTAssertThrowsError(try second.start()) { error in
@@ -73,7 +73,7 @@ final class ListenerTests: ServerTestCase {
     }
 
     func testMissingParentDirectoryIsAClearError() throws {
-        let path = temporaryDirectory() + "/missing/authd.sock"
+        let path = try temporaryDirectory() + "/missing/authd.sock"
         let server = HTTPServer(configuration: Self.configuration(), listeners: [.unix(path: path)], responder: responder)
         XCTAssertThrowsError(try server.start()) { error in
             XCTAssertEqual(error as? HTTPServerError, HTTPServerError(.invalidAddress, ""))
@@ -82,7 +82,7 @@ final class ListenerTests: ServerTestCase {
     }
 
     func testPathThatIsNotASocketIsRefused() throws {
-        let path = temporaryDirectory() + "/regular-file"
+        let path = try temporaryDirectory() + "/regular-file"
         let file = open(path, O_CREAT | O_WRONLY, 0o600)
         XCTAssertGreaterThanOrEqual(file, 0)
         close(file)
@@ -126,7 +126,7 @@ final class ListenerTests: ServerTestCase {
     func testAddressInUseIsAClearErrorAndReleasesEarlierListeners() throws {
         let first = try startServer()
         let taken = try XCTUnwrap(port(of: first))
-        let path = temporaryDirectory() + "/authd.sock"
+        let path = try temporaryDirectory() + "/authd.sock"
         let second = HTTPServer(configuration: Self.configuration(),
                                 listeners: [.unix(path: path), .tcp(host: "127.0.0.1", port: taken)], responder: responder)
         XCTAssertThrowsError(try second.start()) { error in
@@ -138,7 +138,7 @@ final class ListenerTests: ServerTestCase {
     }
 
     func testSeveralListenersCarryTheirTags() throws {
-        let path = temporaryDirectory() + "/authd.sock"
+        let path = try temporaryDirectory() + "/authd.sock"
         let server = try startServer(listeners: [.tcp(host: "127.0.0.1", port: 0, tag: 1), .unix(path: path, tag: 2)])
         let tcp = try TestClient(port: try XCTUnwrap(port(of: server)))
         try tcp.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")

@@ -1,11 +1,12 @@
 import Glibc
 import HTTPServer
+import TestSupport
 import XCTest
 
 /// Starts real servers on port 0 or temporary unix paths and stops them after each test.
 class ServerTestCase: XCTestCase {
     private var servers: [HTTPServer] = []
-    private var temporaryDirectories: [String] = []
+    private var temporaryDirectories: [TemporaryDirectory] = []
     let responder = TestResponder()
 
     override func tearDown() {
@@ -14,13 +15,7 @@ class ServerTestCase: XCTestCase {
             server.waitUntilStopped()
         }
         servers = []
-        for directory in temporaryDirectories {
-            if let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) {
-                for entry in entries { unlink(directory + "/" + entry) }
-            }
-            rmdir(directory)
-        }
-        temporaryDirectories = []
+        temporaryDirectories = []   // removed with their contents
         super.tearDown()
     }
 
@@ -50,11 +45,11 @@ class ServerTestCase: XCTestCase {
         server.boundAddresses[index].split(separator: ":").last.flatMap { UInt16($0) }
     }
 
-    func temporaryDirectory() -> String {
-        var template = Array("/tmp/authd-http-XXXXXX".utf8CString)
-        let path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
-        temporaryDirectories.append(path)
-        return path
+    /// A fresh directory kept until the test ends.
+    func temporaryDirectory() throws -> String {
+        let directory = try TemporaryDirectory(prefix: "authd-http")
+        temporaryDirectories.append(directory)
+        return directory.path
     }
 
     /// Sends `raw` on a fresh connection and returns the one response, asserting the server then closes.

@@ -35,7 +35,7 @@ final class ShutdownTests: ServerTestCase {
     }
 
     func testNoConnectionIsAcceptedOnceShutdownReturns() throws {
-        let path = temporaryDirectory() + "/authd.sock"
+        let path = try temporaryDirectory() + "/authd.sock"
         let server = try startServer(listeners: [.tcp(host: "127.0.0.1", port: 0), .unix(path: path)])
         let port = try XCTUnwrap(port(of: server))
         let held = try TestClient(port: port)

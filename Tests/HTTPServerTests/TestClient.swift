@@ -24,10 +24,15 @@ final class TestClient {
     let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(port: UInt16, host: String = "127.0.0.1") throws {
+    /// `receiveBufferBytes` sets SO_RCVBUF before connecting, which fixes the window the server may fill (no
+    /// autotuning): with a small one, large answers cannot all be sent at once, whatever the machine allows.
+    init(port: UInt16, host: String = "127.0.0.1", receiveBufferBytes: Int32? = nil) throws {
         let ipv6 = host.contains(":")
         fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestClientError(description: "socket failed") }
+        if var size = receiveBufferBytes {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         let result: Int32
         if ipv6 {
             var address = sockaddr_in6()

@@ -1,5 +1,5 @@
 import XCTest
-import Passwords
+@testable import Passwords
 
 final class PasswordHasherTests: XCTestCase {
     let password = Array("pässword".utf8)
@@ -96,12 +96,30 @@ final class PasswordHasherTests: XCTestCase {
         XCTAssertThrowsError(try PasswordHasher(iterations: 1000).encode([], salt: "")) { XCTAssertEqual($0 as? PasswordError, invalid) }
     }
 
-    func testBurnTimeAcceptsAnyPassword() throws {
-        // It only has to hash without failing, whatever the bytes; its cost is one configured encode.
-        let hasher = try PasswordHasher(iterations: 1000)
-        hasher.burnTime([])
-        hasher.burnTime([0, 0xFF, 0xFE])
-        hasher.burnTime([UInt8](repeating: 0x41, count: 100_000))
-        XCTAssertEqual(hasher.verify([0, 0xFF, 0xFE], against: try hasher.encode([0, 0xFF, 0xFE])), .valid(needsRehash: false))
+    /// burnTime stands in for checking the password of an unknown user, so it must cost what that check costs: one
+    /// key derivation with exactly the configured algorithm and parameters. Checked structurally, not by timing:
+    /// the hash burnTime derived names its algorithm and parameters, and verifies, so its key was derived with them.
+    func testBurnTimeDerivesOneKeyWithTheConfiguredAlgorithmAndCost() throws {
+        let hashers = [
+            try PasswordHasher(iterations: 1000),
+            try PasswordHasher(algorithm: .pbkdf2_sha1, iterations: 1200),
+            try PasswordHasher(algorithm: .scrypt, scryptWorkFactor: 1024, scryptBlockSize: 4, scryptParallelism: 2),
+        ]
+        let expected = ["pbkdf2_sha256$1000$", "pbkdf2_sha1$1200$", "scrypt$1024$"]
+        for (hasher, prefix) in zip(hashers, expected) {
+            // Any bytes at all: burnTime runs on whatever an unknown user typed.
+            for password in [[], [0, 0xFF, 0xFE], [UInt8](repeating: 0x41, count: 100_000), self.password] {
+                let hash = try XCTUnwrap(hasher.burnTimeHash(password), "\(hasher.algorithm): burnTime derived nothing")
+                XCTAssertTrue(hash.hasPrefix(prefix), "burnTime derived \(hash), expected \(prefix)…")
+                if hasher.algorithm == .scrypt {
+                    let parts = hash.split(separator: "$", omittingEmptySubsequences: false)
+                    XCTAssertEqual(parts.count, 6, hash)
+                    XCTAssertEqual(parts.dropFirst(3).prefix(2), ["4", "2"], "scrypt r and p of \(hash)")
+                }
+                // The hash verifies with no rehash needed: the key behind it was derived with the configured cost.
+                XCTAssertEqual(hasher.verify(password, against: hash), .valid(needsRehash: false), hash)
+            }
+            hasher.burnTime(Array("the public entry point".utf8))
+        }
     }
 }

@@ -10,7 +10,7 @@ final class CommandProviderTests: PluginsTestCase {
     }
 
     func testTheUserGoesInAsJSONAndTheObjectComesOutAsClaims() throws {
-        let input = folder + "/input.json"
+        let input = folder.file("input.json")
         let path = try hook("echo.sh", #"cat > "\#(input)"; printf '{"role":"admin","n":2}\n'"#)
         let outcome = evaluate(try commandPipeline(path), groups: ["db", "web"])
         XCTAssertNil(outcome.refusal, "\(outcome.events)")
@@ -34,7 +34,7 @@ final class CommandProviderTests: PluginsTestCase {
     }
 
     func testATimeoutKillsAndReapsTheHook() throws {
-        let pidFile = folder + "/pid"
+        let pidFile = folder.file("pid")
         let path = try hook("slow.sh", #"echo $$ > "\#(pidFile)"; exec sleep 30"#)
         let outcome = evaluate(try commandPipeline(path, options: "    timeout: 300ms\n"))
         XCTAssertEqual(outcome.refusal, ClaimsFailure(.timedOut, ""))
@@ -139,7 +139,7 @@ final class CommandProviderTests: PluginsTestCase {
     }
 
     func testCommandMisconfigurations() throws {
-        let notExecutable = folder + "/plain.txt"
+        let notExecutable = folder.file("plain.txt")
         try "x".write(toFile: notExecutable, atomically: true, encoding: .utf8)
         XCTAssertEqual(try errors("""
             claims:
@@ -161,11 +161,11 @@ final class CommandProviderTests: PluginsTestCase {
                 command: [/bin/sh]
                 environment: [PATH]
               - provider: claims.command
-                command: [\(folder!)/missing]
+                command: [\(folder.file("missing"))]
               - provider: claims.command
                 command: [\(notExecutable)]
               - provider: claims.command
-                command: [\(folder!)]
+                command: [\(folder.path)]
             """), [
             #"authd.yaml:4:5: claims[0] (claims.command): command: missing "command""#,
             #"authd.yaml:6:5: claims[1] (claims.command): command: expected a list: the executable's absolute path, then its arguments, got "claims-hook""#,
@@ -174,9 +174,9 @@ final class CommandProviderTests: PluginsTestCase {
             "authd.yaml:14:5: claims[4] (claims.command): timeout: 2m is out of range; expected 1ms to 1m",
             #"authd.yaml:17:5: claims[5] (claims.command): max_output_bytes: expected an integer, got "64""#,
             "authd.yaml:20:5: claims[6] (claims.command): environment: expected a mapping of variable names to values, got a list",
-            "authd.yaml:22:5: claims[7] (claims.command): command: cannot use \(folder!)/missing: No such file or directory",
+            "authd.yaml:22:5: claims[7] (claims.command): command: cannot use \(folder.file("missing")): No such file or directory",
             "authd.yaml:24:5: claims[8] (claims.command): command: \(notExecutable) is not executable: Permission denied",
-            "authd.yaml:26:5: claims[9] (claims.command): command: \(folder!) is not a regular file",
+            "authd.yaml:26:5: claims[9] (claims.command): command: \(folder.path) is not a regular file",
         ])
     }
 }

@@ -3,20 +3,20 @@ import JSON
 import Plugins
 import Settings
 import Store
+import TestSupport
 import XCTest
 
 /// Shared set-up: a temporary folder for hook scripts, settings parsed as `authd.yaml`, a pipeline built
 /// from them with the standard registry (or one given), and a user to make claims for.
 class PluginsTestCase: XCTestCase {
-    var folder: String!
+    var folder: TemporaryDirectory!
 
     override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "authd-plugins-test-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        folder = try TemporaryDirectory(prefix: "authd-plugins")
     }
 
     override func tearDown() {
-        if let folder { try? FileManager.default.removeItem(atPath: folder) }
+        folder = nil
     }
 
     let alice = User(id: 7, username: "alice", passwordHash: "!", isStaff: true, email: "alice@example.com",
@@ -24,10 +24,7 @@ class PluginsTestCase: XCTestCase {
 
     /// Writes an executable `/bin/sh` script and returns its absolute path.
     func hook(_ name: String, _ body: String) throws -> String {
-        let path = folder + "/" + name
-        try ("#!/bin/sh\n" + body + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
-        return path
+        try folder.shellScript(name, body)
     }
 
     /// The `claims:` section's text after a minimal valid settings file, parsed without key checks.

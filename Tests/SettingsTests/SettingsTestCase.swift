@@ -1,5 +1,6 @@
 import Foundation
 import Settings
+import TestSupport
 import XCTest
 
 /// Shared set-up: a temporary directory with a valid HMAC key, an RSA key pair file and fixture loading.
@@ -9,7 +10,7 @@ class SettingsTestCase: XCTestCase {
     let hmacSecret = "0123456789abcdef0123456789abcdef"
 
     override func setUpWithError() throws {
-        tmp = try TemporaryDirectory()
+        tmp = try TemporaryDirectory(prefix: "authd-settings")
         try tmp.write("hs.key", hmacSecret + "\n")
         try tmp.write("rsa.pem", "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n")
         try tmp.write("rsa.pub", "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n", mode: 0o644)

@@ -1,10 +1,11 @@
 import XCTest
 import Store
 @testable import StoreSQLite
+import TestSupport
 
 final class ConcurrencyTests: XCTestCase {
     func testSixteenThreadsRotatingOneTokenWithGraceRotateExactlyOnce() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory(prefix: "authd-store")
         let store = try Store(path: folder.file("authd.sqlite3"))
         try store.recordOutstanding(token("shared"))
         let outcomes = LockedList<Result<RotationOutcome, StoreError>>()
@@ -23,22 +24,24 @@ final class ConcurrencyTests: XCTestCase {
     }
 
     func testSixteenThreadsRotatingOneTokenWithoutGraceRevokeTheFamily() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory(prefix: "authd-store")
         let store = try Store(path: folder.file("authd.sqlite3"))
         try store.recordOutstanding(token("shared"))
         let outcomes = LockedList<RotationOutcome>()
         let failures = LockedList<StoreError>()
+        // The completion form returns at once: wait until every completion ran.
+        let completed = DispatchGroup()
         runConcurrently(16) { index in
+            completed.enter()
             store.rotate(old: token("shared"), new: token("new-\(index)"), blacklistOld: true, grace: 0, now: 1_000) { result in
                 switch result {
                 case .success(let outcome): outcomes.append(outcome)
                 case .failure(let error): failures.append(error)
                 }
+                completed.leave()
             }
         }
-        // The completion form returns at once: wait until every completion ran.
-        let deadline = Date().addingTimeInterval(60)
-        while outcomes.items.count + failures.items.count < 16 && Date() < deadline { usleep(1_000) }
+        XCTAssertEqual(completed.wait(timeout: .now() + 60), .success, "not every completion ran")
         XCTAssertEqual(failures.items, [])
         let values = outcomes.items
         XCTAssertEqual(values.filter { $0 == .rotated }.count, 1)
@@ -56,7 +59,7 @@ final class ConcurrencyTests: XCTestCase {
 
     func testTwoStoresOnOneFileWriteConcurrently() throws {
         // Like the CLI and the daemon: two independent stores (own writer connections) on one file.
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory(prefix: "authd-store")
         let path = folder.file("shared.sqlite3")
         let daemon = try Store(path: path)
         let cli = try Store(path: path, busyTimeoutMilliseconds: 20_000)
@@ -89,7 +92,7 @@ final class ConcurrencyTests: XCTestCase {
 
     func testReadsDoNotWaitForAnotherProcessesWriteTransaction() throws {
         // WAL: a reader is not blocked by a writer holding the write lock.
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory(prefix: "authd-store")
         let path = folder.file("authd.sqlite3")
         let store = try Store(path: path, busyTimeoutMilliseconds: 100)
         try store.blacklist(token("b"), reason: .logout, now: 1)
@@ -109,7 +112,7 @@ final class ConcurrencyTests: XCTestCase {
 
     func testAFailingWriteDoesNotSpoilTheOthersCommittedWithIt() throws {
         // Queued together, these run in the same group commit; each has its own savepoint.
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory(prefix: "authd-store")
         let store = try Store(path: folder.file("authd.sqlite3"))
         let results = LockedList<(Int, Result<User, StoreError>)>()
         let done = expectation(description: "all completions")
@@ -133,7 +136,7 @@ final class ConcurrencyTests: XCTestCase {
     }
 
     func testAWriteQueuedFromACompletionRunsInALaterCommit() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory(prefix: "authd-store")
         let store = try Store(path: folder.file("authd.sqlite3"))
         let done = expectation(description: "completion")
         let inner = LockedList<Result<Bool, StoreError>>()

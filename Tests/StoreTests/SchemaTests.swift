@@ -1,13 +1,14 @@
 import XCTest
 import Store
 @testable import StoreSQLite
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
 final class SchemaTests: XCTestCase {
     func testMigratesAnEmptyFileAndReopensWithoutChanges() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory(prefix: "authd-store")
         let path = folder.file("authd.sqlite3")
         do {
             let store = try Store(path: path)
@@ -22,7 +23,7 @@ final class SchemaTests: XCTestCase {
     }
 
     func testOpensAFileMadeEmptyByAnotherTool() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory(prefix: "authd-store")
         let path = folder.file("empty.sqlite3")
         XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data()))
         let store = try Store(path: path)
@@ -30,7 +31,7 @@ final class SchemaTests: XCTestCase {
     }
 
     func testRefusesADatabaseFromANewerAuthd() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory(prefix: "authd-store")
         let path = folder.file("authd.sqlite3")
         _ = try Store(path: path)
         let raw = try SQLiteConnection(path: path, busyTimeoutMilliseconds: 1000, queryOnly: false)
@@ -42,7 +43,7 @@ final class SchemaTests: XCTestCase {
     }
 
     func testRefusesAFileThatIsNotADatabase() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory(prefix: "authd-store")
         let path = folder.file("notes.txt")
         try Data(String(repeating: "not sqlite ", count: 100).utf8).write(to: URL(fileURLWithPath: path))
         XCTAssertThrowsError(try Store(path: path)) { error in
@@ -51,7 +52,7 @@ final class SchemaTests: XCTestCase {
     }
 
     func testCreatesTheFileWithMode0600AndMissingFoldersWith0700EvenWithAPermissiveUmask() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory(prefix: "authd-store")
         let path = folder.file("state/authd/authd.sqlite3")
         let previous = umask(0)
         defer { umask(previous) }
@@ -64,7 +65,7 @@ final class SchemaTests: XCTestCase {
     }
 
     func testKeepsTheModeOfAnExistingFile() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory(prefix: "authd-store")
         let path = folder.file("authd.sqlite3")
         XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o640]))
         _ = try Store(path: path)
@@ -72,7 +73,7 @@ final class SchemaTests: XCTestCase {
     }
 
     func testAPathThroughAFileIsAClearError() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory(prefix: "authd-store")
         XCTAssertTrue(FileManager.default.createFile(atPath: folder.file("plain"), contents: nil))
         XCTAssertThrowsError(try Store(path: folder.file("plain/authd.sqlite3"))) { error in
             XCTAssertEqual(error as? StoreError, StoreError(.io, ""))
@@ -85,7 +86,7 @@ final class SchemaTests: XCTestCase {
 
     func testStoresOpeningANewFileAtOnceAllSucceed() throws {
         // Several stores (like the CLI and the daemon) racing to create and migrate the same new file.
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory(prefix: "authd-store")
         let path = folder.file("race.sqlite3")
         let errors = LockedList<String>()
         runConcurrently(4) { _ in

@@ -1,24 +1,9 @@
 import XCTest
 import Store
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// A fresh folder under /tmp for one test, removed with everything in it when the test ends.
-final class TemporaryFolder {
-    let path: String
-
-    init() throws {
-        var template = Array("/tmp/authd-store-test-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        guard made != nil else { throw XCTSkip("mkdtemp failed: errno \(errno)") }
-        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    func file(_ name: String) -> String { path + "/" + name }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 /// A token record for tests: expires in an hour from `now` unless told otherwise.
 func token(_ jti: String, user: Int64? = nil, now: Double = 1_000, expires: Double? = nil) -> TokenRecord {
@@ -55,11 +40,11 @@ final class LockedList<T>: @unchecked Sendable {
 
 /// A fresh store in a temporary folder for every test.
 class StoreTestCase: XCTestCase {
-    var folder: TemporaryFolder!
+    var folder: TemporaryDirectory!
     var store: Store!
 
     override func setUpWithError() throws {
-        folder = try TemporaryFolder()
+        folder = try TemporaryDirectory(prefix: "authd-store")
         store = try Store(path: folder.file("authd.sqlite3"))
     }
 

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs a program to completion and captures its output — shared by every test target that drives a real
 /// binary (authd itself, python3, openssl).
@@ -21,25 +24,12 @@ public struct TestProcess {
         _ executable: String, _ arguments: [String] = [], stdin: [UInt8] = [], environment: [String: String]? = nil,
         currentDirectory: String? = nil
     ) throws -> Output {
-        let process = Process()
-        if executable.contains("/") {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [executable] + arguments
-        }
-        if let environment { process.environment = environment }
-        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+        let process = configured(executable, arguments, environment: environment, currentDirectory: currentDirectory)
         let input = Pipe(), output = Pipe(), errors = Pipe()
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors
-        do {
-            try process.run()
-        } catch {
-            throw LaunchError(description: "cannot start \(executable): \(error)")
-        }
+        try launch(process, executable)
         let collected = Collected()
         let group = DispatchGroup()
         for (handle, isStdout) in [(output.fileHandleForReading, true), (errors.fileHandleForReading, false)] {
@@ -56,6 +46,123 @@ public struct TestProcess {
         process.waitUntilExit()
         let (out, err) = collected.get()
         return Output(status: process.terminationStatus, stdout: out, stderr: err)
+    }
+
+    /// Starts `executable` in the background (standard input empty and closed) and returns at once; both output
+    /// streams are collected as they arrive, so a test can wait for what the program prints.
+    public static func start(
+        _ executable: String, _ arguments: [String] = [], environment: [String: String]? = nil,
+        currentDirectory: String? = nil
+    ) throws -> Running {
+        let process = configured(executable, arguments, environment: environment, currentDirectory: currentDirectory)
+        let output = Pipe(), errors = Pipe()
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = output
+        process.standardError = errors
+        let running = Running(process)
+        process.terminationHandler = { _ in running.changed() }
+        try launch(process, executable)
+        running.collect(output.fileHandleForReading, stdout: true)
+        running.collect(errors.fileHandleForReading, stdout: false)
+        return running
+    }
+
+    /// A Process for `executable`: an absolute path, or a name looked up in PATH (through /usr/bin/env).
+    private static func configured(
+        _ executable: String, _ arguments: [String], environment: [String: String]?, currentDirectory: String?
+    ) -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable.contains("/") ? executable : "/usr/bin/env")
+        process.arguments = executable.contains("/") ? arguments : [executable] + arguments
+        if let environment { process.environment = environment }
+        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+        return process
+    }
+
+    private static func launch(_ process: Process, _ executable: String) throws {
+        do {
+            try process.run()
+        } catch {
+            throw LaunchError(description: "cannot start \(executable): \(error)")
+        }
+    }
+
+    /// A program started by `start`: its output so far, waits on what it prints or on its exit, signals.
+    public final class Running: @unchecked Sendable {
+        public struct State {
+            public let stdout: String
+            public let stderr: String
+            /// The program exited and both its streams reached end of file: nothing more will arrive.
+            public let finished: Bool
+        }
+
+        private let process: Process
+        private let condition = NSCondition()
+        private var out: [UInt8] = []
+        private var err: [UInt8] = []
+        private var openStreams = 2
+
+        fileprivate init(_ process: Process) { self.process = process }
+
+        public var pid: Int32 { process.processIdentifier }
+        public var isRunning: Bool { process.isRunning }
+        public var state: State {
+            condition.lock()
+            defer { condition.unlock() }
+            return snapshot()
+        }
+
+        /// Waits until `predicate` holds for what the program printed so far, re-checking each time more output
+        /// arrives or the program exits (no polling). False if it does not hold by the deadline, or once the program
+        /// has finished without it holding. (`predicate` runs under the lock: it must not call back into this object.)
+        public func wait(timeout: TimeInterval, until predicate: (State) -> Bool) -> Bool {
+            let deadline = Date().addingTimeInterval(timeout)
+            condition.lock()
+            defer { condition.unlock() }
+            while true {
+                let now = snapshot()
+                if predicate(now) { return true }
+                if now.finished { return false }
+                if !condition.wait(until: deadline) { return predicate(snapshot()) }
+            }
+        }
+
+        private func snapshot() -> State {
+            State(stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
+                  finished: openStreams == 0 && !process.isRunning)
+        }
+
+        public func signal(_ number: Int32) { _ = kill(process.processIdentifier, number) }
+
+        /// Waits for the program to exit and for the rest of its output; returns its exit status.
+        @discardableResult
+        public func waitUntilExit() -> Int32 {
+            process.waitUntilExit()
+            _ = wait(timeout: 5) { $0.finished }   // a grandchild holding the pipe open cannot stall a test
+            return process.terminationStatus
+        }
+
+        fileprivate func changed() {
+            condition.lock()
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        /// One thread per stream, blocked in read: nothing is lost and nothing is waited for by polling.
+        fileprivate func collect(_ handle: FileHandle, stdout: Bool) {
+            let thread = Thread { [self] in
+                while true {
+                    let data = handle.availableData
+                    condition.lock()
+                    if data.isEmpty { openStreams -= 1 } else if stdout { out += data } else { err += data }
+                    condition.broadcast()
+                    condition.unlock()
+                    if data.isEmpty { break }
+                }
+                try? handle.close()
+            }
+            thread.start()
+        }
     }
 
     private final class Collected: @unchecked Sendable {

@@ -11,7 +11,7 @@ import Tokens
 /// The token domain in-process, from real parts: an SQLite store in a temporary folder, an HS256 codec, cheap
 /// PBKDF2, real worker pools, and a `ManualClock` the test moves. No sockets: for domain and HTTP-layer tests.
 public final class TokenServiceFixture {
-    public let folder: String
+    public let folder: TemporaryDirectory
     public let store: SQLiteStore
     public let clock = ManualClock(1_800_000_000)
     public let codec: JWTCodec
@@ -27,9 +27,8 @@ public final class TokenServiceFixture {
 
     public init(policy: TokenPolicy = TokenPolicy(), claims: any UserClaimsSource = NoClaims(),
                 hashingWorkers: Int = 2, hashingQueue: Int = 8) throws {
-        folder = NSTemporaryDirectory() + "authd-domain-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        store = try SQLiteStore(path: folder + "/authd.sqlite3")
+        folder = try TemporaryDirectory(prefix: "authd-domain")
+        store = try SQLiteStore(path: folder.file("authd.sqlite3"))
         codec = try JWTCodec(algorithm: .HS256, signingKey: Self.secret, verifyingKey: nil)
         hasher = try PasswordHasher(algorithm: .pbkdf2_sha256, iterations: 1000)
         hashingPool = WorkerPool(workers: hashingWorkers, queueLimit: hashingQueue)
@@ -44,7 +43,6 @@ public final class TokenServiceFixture {
         hashingPool.shutdown()
         claimsPool.shutdown()
         store.close()
-        try? FileManager.default.removeItem(atPath: folder)
     }
 
     /// Adds a user with this password (hashed with the fixture's hasher); answers its id.

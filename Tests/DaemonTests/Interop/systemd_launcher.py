@@ -1,16 +1,15 @@
 """Plays systemd for one authd: passes a listening TCP socket as fd 3 (LISTEN_FDS/LISTEN_PID), receives the
 sd_notify datagrams on NOTIFY_SOCKET, checks the API on the passed socket, stops authd with SIGTERM.
-argv: AUTHD_BINARY CONFIG; prints one JSON report."""
-import json, os, signal, socket, sys, tempfile, time, urllib.request
+argv: AUTHD_BINARY CONFIG NOTIFY_SOCKET_PATH (in the test's temporary directory); prints one JSON report."""
+import json, os, signal, socket, sys, urllib.request
 
-binary, config = sys.argv[1], sys.argv[2]
+binary, config, notify_path = sys.argv[1], sys.argv[2], sys.argv[3]
 listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 listener.bind(("127.0.0.1", 0))
 listener.listen(128)
 port = listener.getsockname()[1]
 
-notify_path = os.path.join(tempfile.mkdtemp(), "notify")
 notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 notify.bind(notify_path)
 notify.settimeout(15)
