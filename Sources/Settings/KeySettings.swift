@@ -61,11 +61,7 @@ public struct VerifyingKeySettings: Sendable {
 
     static func decode(_ item: YAMLNode, path: String, algorithm defaultAlgorithm: JWSAlgorithm,
                        decoder: SettingsDecoder) -> VerifyingKeySettings? {
-        guard let fields = decoder.fields(of: item, errorMark: item.mark, path: path, known: ["file", "algorithm", "id"]),
-              item.mapping != nil else {
-            if item.mapping == nil, !item.isNull {
-                decoder.error(.wrongType, at: item.mark, path, "expected a mapping such as \"file: /var/lib/authd/old.key.pub\"")
-            }
+        guard let fields = decoder.fields(of: item, errorMark: item.mark, path: path, known: ["file", "algorithm", "id"]) else {
             return nil
         }
         var algorithm = defaultAlgorithm
