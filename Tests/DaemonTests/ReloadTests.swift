@@ -173,3 +173,48 @@ final class BoundedLoad: @unchecked Sendable {
         return lock.withLock { summary }
     }
 }
+
+/// What systemd hears: READY=1, then RELOADING=1 with MONOTONIC_USEC and READY=1 again around a SIGHUP.
+final class ReloadNotifyTests: XCTestCase {
+    static let launcher = #"""
+import json, os, signal, socket, sys, time
+binary, config, notify_path = sys.argv[1], sys.argv[2], sys.argv[3]
+notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+notify.bind(notify_path)
+notify.settimeout(20)
+pid = os.fork()
+if pid == 0:
+    os.execve(binary, [binary, "serve", "--config", config], dict(os.environ, NOTIFY_SOCKET=notify_path))
+messages = [notify.recv(4096).decode()]
+before = time.clock_gettime_ns(time.CLOCK_MONOTONIC) // 1000
+os.kill(pid, signal.SIGHUP)
+messages.append(notify.recv(4096).decode())
+messages.append(notify.recv(4096).decode())
+after = time.clock_gettime_ns(time.CLOCK_MONOTONIC) // 1000
+os.kill(pid, signal.SIGTERM)
+messages.append(notify.recv(4096).decode())
+_, status = os.waitpid(pid, 0)
+print(json.dumps({"messages": messages, "before": before, "after": after, "exit": os.waitstatus_to_exitcode(status)}))
+"""#
+
+    func testReloadIsAnnouncedToSystemd() throws {
+        let daemon = try DaemonFixture(.init(startServer: false))
+        let script = "import sys; sys.argv = ['l', '\(DaemonFixture.binary)', '\(daemon.configPath)', "
+            + "'\(daemon.directory)/notify']\n" + Self.launcher
+        let result = try Python.run(script: script)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+                                   result.stdout + result.stderr)
+        let messages = try XCTUnwrap(report["messages"] as? [String])
+        XCTAssertEqual(messages.count, 4)
+        XCTAssertEqual(messages.first, "READY=1")
+        let reloading = messages[1].split(separator: "\n")
+        XCTAssertEqual(reloading.first, "RELOADING=1", messages[1])
+        let usec = Int(reloading.last?.split(separator: "=").last ?? "") ?? -1
+        let before = report["before"] as? Int ?? 0, after = report["after"] as? Int ?? 0
+        XCTAssertTrue((before...after).contains(usec), "MONOTONIC_USEC=\(usec) is CLOCK_MONOTONIC in µs (\(before)…\(after))")
+        XCTAssertEqual(messages[2], "READY=1")
+        XCTAssertEqual(messages[3], "STOPPING=1")
+        XCTAssertEqual(report["exit"] as? Int, 0)
+    }
+}
