@@ -4,7 +4,7 @@
 #   bench/ab-verify.sh BEFORE_BINARY AFTER_BINARY [ROUNDS]
 # Each round runs both binaries one after the other (same settings, same key, same access token) and loads
 # them with `authd bench` (from AFTER) for DURATION seconds over TCP and over the Unix socket. Prints a Markdown
-# table: median requests/s and p99 per binary and transport, and the after/before ratio.
+# table: median requests/s and server CPU µs per request per binary and transport, and the after/before ratios.
 # Environment: DURATION (seconds per load, default 8), CONNECTIONS (default 64), PORT (default 18500).
 set -euo pipefail
 before=$1 after=$2 rounds=${3:-3}
@@ -46,11 +46,18 @@ stop
 body="{\"token\":\"$token\"}"
 
 field() { sed -n "s/.*[ :]$2=\([^ ]*\).*/\1/p" <<<"$1" | head -1; }
-load() {  # transport target... → "rps p99"
-    local line
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# Server CPU per request is the steadier figure on a shared machine: other work slows the load, not the cost.
+load() {  # transport target... → "rps p99 errors cpu_us"
+    local line t0 t1
+    t0=$(cpu_ticks "$pid")
     line=$("$after" bench "$@" --method POST --path /api/token/verify/ --body "$body" --connections "$CONNECTIONS" \
         --threads 2 --duration "${DURATION}s" | grep '^result:') || true
-    echo "$(field "$line" rps) $(field "$line" p99_ms) $(field "$line" errors)"
+    t1=$(cpu_ticks "$pid")
+    local cpu
+    cpu=$(awk -v t=$((t1 - t0)) -v n="$(field "$line" responses)" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "nan" }')
+    echo "$(field "$line" rps) $(field "$line" p99_ms) $(field "$line" errors) $cpu"
 }
 
 declare -A results
@@ -66,16 +73,17 @@ for round in $(seq 1 "$rounds"); do
 done
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-echo "| transport | before req/s (median of $rounds) | after req/s | after/before | before p99 ms | after p99 ms | errors |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| transport | before req/s (median of $rounds) | after req/s | after/before | before CPU µs/req | after CPU µs/req | after/before | errors |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 for transport in tcp unix; do
     b=$(printf '%s' "${results[before-$transport]}" | awk 'NF { print $1 }' | median)
     a=$(printf '%s' "${results[after-$transport]}" | awk 'NF { print $1 }' | median)
-    bp=$(printf '%s' "${results[before-$transport]}" | awk 'NF { print $2 }' | median)
-    ap=$(printf '%s' "${results[after-$transport]}" | awk 'NF { print $2 }' | median)
+    bc=$(printf '%s' "${results[before-$transport]}" | awk 'NF { print $4 }' | median)
+    ac=$(printf '%s' "${results[after-$transport]}" | awk 'NF { print $4 }' | median)
     errors=$(printf '%s%s' "${results[before-$transport]}" "${results[after-$transport]}" | awk 'NF { s += $3 } END { print s + 0 }')
-    echo "| $transport | $b | $a | $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", a / b }') | $bp | $ap | $errors |"
+    ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+    echo "| $transport | $b | $a | $(ratio "$a" "$b") | $bc | $ac | $(ratio "$ac" "$bc") | $errors |"
 done
 echo
-echo "all runs (rps p99_ms errors):"
+echo "all runs (rps p99_ms errors cpu_us):"
 for key in before-tcp after-tcp before-unix after-unix; do echo "$key: $(printf '%s' "${results[$key]}" | tr '\n' ';')"; done
