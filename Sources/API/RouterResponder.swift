@@ -6,19 +6,21 @@ import Platform
 /// One listener's routes, immutable: finds the route for a request's path and the handler for its method, and
 /// (when built with metrics) counts and times every answer by route.
 public final class RouterResponder: Sendable {
-    private let routes: [String: Route]
+    /// A route with its statistics, found by one dictionary look-up per request.
+    private struct Entry: Sendable {
+        let route: Route
+        let statistics: RequestStatistics?
+    }
+
+    private let entries: [String: Entry]
     private let notFound: HTTPResponse
-    private let statistics: [String: RequestStatistics]
     private let unmatched: RequestStatistics?
 
     init(routes: [String: Route], notFound: HTTPResponse, metrics: MetricsRegistry?) {
-        self.routes = routes
-        self.notFound = notFound
-        var statistics: [String: RequestStatistics] = [:]
-        if let metrics {
-            for path in routes.keys { statistics[path] = RequestStatistics(endpoint: path, registry: metrics) }
+        entries = routes.mapValues { route in
+            Entry(route: route, statistics: metrics.map { RequestStatistics(endpoint: route.path, registry: $0) })
         }
-        self.statistics = statistics
+        self.notFound = notFound
         unmatched = metrics.map { RequestStatistics(endpoint: "other", registry: $0) }
     }
 
@@ -30,18 +32,18 @@ public final class RouterResponder: Sendable {
     ///   thread: the runtime these routes belong to, so a reload never shuts down what a request still uses.
     public func respond(to request: HTTPRequest, deferred: DeferredResponse, retaining owner: (any Sendable & AnyObject)?)
         -> HTTPResponse? {
-        let path = Route.normalize(request.path)
-        guard let route = routes[path] else {
+        guard let entry = entries[Route.normalize(request.path)] else {
             unmatched?.record(status: notFound.status, nanoseconds: 0)
             return notFound
         }
+        let route = entry.route
         guard let handler = route.handlers[request.method] ?? route.otherMethods else {
             let response = JSONAnswer.render(error: .detail(405, "Method \"\(request.method)\" not allowed."),
                                              headers: route.headers)
-            statistics[path]?.record(status: response.status, nanoseconds: 0)
+            entry.statistics?.record(status: response.status, nanoseconds: 0)
             return response
         }
-        guard let statistics = statistics[path] else {
+        guard let statistics = entry.statistics else {
             guard let owner else { return handler(request, deferred, route.headers) }
             let held = DeferredResponse { response in withExtendedLifetime(owner) { deferred.complete(response) } }
             guard let response = handler(request, held, route.headers) else { return nil }
