@@ -72,12 +72,13 @@ public final class Daemon {
             Self.report(reloader.reload(), runtime: reference.runtime, metrics: metrics)
             SystemdNotifier.notify("READY=1")
         }
-        log.info("stopping: finishing requests in flight")
+        let finalLog = reference.runtime.log  // a reload may have changed logging.level
+        finalLog.info("stopping: finishing requests in flight")
         SystemdNotifier.notify("STOPPING=1")
         server.shutdown()
         server.waitUntilStopped()
         services.close()
-        log.info("stopped")
+        finalLog.info("stopped")
     }
 
     /// The one place a reload is reported: the log (every error with file:line:col) and the reload metrics.
