@@ -79,6 +79,23 @@ print(json.dumps({"samples": out, "types": types}))
         XCTAssertEqual(failed["authd_config_last_reload_successful{}"], 0)
     }
 
+    /// A 503 is counted by its cause: two pipelined logins meet a pool of one worker and no queue.
+    func testUnavailableAnswersAreCountedByCause() throws {
+        try Python.require(modules: ["prometheus_client"], pipPackages: ["prometheus-client"])
+        let daemon = try DaemonFixture(.init(iterations: 100_000, poolWorkers: 1, poolQueue: 0))
+        try daemon.addUser("alice", password: "pw")
+        let client = try daemon.unix()
+        let login = "POST /api/token/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 36\r\n\r\n"
+            + #"{"username":"alice","password":"pw"}"#
+        try client.send(login + login)
+        let statuses = [try client.readResponse().status, try client.readResponse().status]
+        XCTAssertEqual(statuses, [200, 503], "the second login found the only worker busy")
+        let samples = try scrape(client).samples
+        XCTAssertEqual(samples["authd_unavailable_total{cause=hashing_queue_full}"], 1)
+        XCTAssertEqual(samples["authd_unavailable_total{cause=store}"], 0)
+        XCTAssertEqual(samples["authd_http_requests_total{endpoint=/api/token,status=503}"], 1)
+    }
+
     func testMetricsAreOffOnTCPUnlessEnabledAndReloadCanEnableThem() throws {
         let daemon = try DaemonFixture()
         XCTAssertEqual(try daemon.tcp().request("GET", "/metrics").status, 404, "never public by accident")
