@@ -12,12 +12,14 @@ public struct AuthdSettings: Sendable {
     public var claims: [YAMLNode]
     /// The rest of the `claims:` section (its mapping shape): re-evaluation at refresh and the size cap.
     public var claimsPolicy: ClaimsPolicy
+    /// The `keys:` section: key ids, verify-only keys for rotation, JWKS caching.
+    public var keys = KeySettings()
     /// Accepted but doubtful settings (inline secrets, short HMAC keys), formatted like errors.
     public var warnings: [String]
     /// The settings file as given on the command line.
     public var sourcePath: String
 
-    static let knownKeys = ["SIMPLE_JWT", "listen", "store", "passwords", "claims", "security", "logging"]
+    static let knownKeys = ["SIMPLE_JWT", "listen", "store", "passwords", "claims", "security", "logging"] + ["keys"]
     static let futureKeys: [String: (SettingsError.Code, String)] = [
         "cookies": (.notAvailable, "cookie delivery is not available in this version; remove this section"),
         "forward_auth": (.notAvailable, "forward auth is not available in this version; remove this section"),
@@ -29,8 +31,9 @@ public struct AuthdSettings: Sendable {
             fields = decoder.fields(of: root, errorMark: root.mark, path: "", known: knownKeys, refuse: futureKeys) ?? [:]
         }
         let (claims, claimsPolicy) = ClaimsPolicy.decode(fields["claims"], decoder: decoder)
-        return AuthdSettings(
-            simpleJWT: SimpleJWTSettings.decode(fields["SIMPLE_JWT"], decoder: decoder),
+        let simpleJWT = SimpleJWTSettings.decode(fields["SIMPLE_JWT"], decoder: decoder)
+        var settings = AuthdSettings(
+            simpleJWT: simpleJWT,
             listen: ListenerSettings.decodeList(fields["listen"], decoder: decoder),
             store: StoreSettings.decode(fields["store"], decoder: decoder),
             passwords: PasswordSettings.decode(fields["passwords"], decoder: decoder),
@@ -40,5 +43,7 @@ public struct AuthdSettings: Sendable {
             claimsPolicy: claimsPolicy,
             warnings: [],
             sourcePath: decoder.file)
+        settings.keys = KeySettings.decode(fields["keys"], algorithm: simpleJWT.algorithm, decoder: decoder)
+        return settings
     }
 }

@@ -9,7 +9,7 @@ final class InvalidFixtureTests: SettingsTestCase {
             #"authd.yaml:3:3: SIMPLE_JWT.rotate_refresh_tokens: unknown key "rotate_refresh_tokens"; did you mean "ROTATE_REFRESH_TOKENS"?"#,
             #"authd.yaml:7:5: listen[0].delivey: unknown key "delivey"; did you mean "delivery"?"#,
             #"authd.yaml:9:3: logging.levle: unknown key "levle"; did you mean "level"?"#,
-            #"authd.yaml:10:1: zzz: unknown key "zzz"; known keys: SIMPLE_JWT, listen, store, passwords, claims, security, logging"#,
+            #"authd.yaml:10:1: zzz: unknown key "zzz"; known keys: SIMPLE_JWT, listen, store, passwords, claims, security, logging, keys"#,
         ])
     }
 
