@@ -7,17 +7,20 @@ import Tokens
 struct ListenerRoutes {
     let listener: ListenerSettings
     let tokens: TokenService
+    let browser: BrowserSupport
 
     func responder() -> RouterResponder {
         var router = Router()
         router.add(HealthRoute.make())
         TokenRoutes(service: tokens, delivery: delivery()).register(in: &router, prefix: listener.prefix)
+        router.add(browser.forwardAuthRoute(for: listener))
         return router.build()
     }
 
     func delivery() -> any TokenDelivery {
         switch listener.delivery {
         case .json: return JSONDelivery()
+        case .cookie: return browser.cookieDelivery(for: listener)
         }
     }
 }

@@ -56,8 +56,9 @@ public struct RuntimeBuilder {
         let tokens = TokenService(policy: parts.policy, codec: parts.codec, users: services.store,
                                   tokens: services.store, hasher: parts.hasher, hashingPool: services.hashingPool,
                                   claimsPool: services.claimsPool, claims: claims, log: parts.log)
+        let browser = BrowserSupport(settings: settings, tokens: tokens, store: services.store)
         let responders = settings.listen.map { listener in
-            ListenerRoutes(listener: listener, tokens: tokens).responder()
+            ListenerRoutes(listener: listener, tokens: tokens, browser: browser).responder()
         }
         return Runtime(settings: settings, policy: parts.policy, codec: parts.codec, hasher: parts.hasher,
                        claims: claims, tokens: tokens, responders: responders, log: parts.log)
