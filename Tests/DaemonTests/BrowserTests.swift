@@ -51,3 +51,16 @@ final class BrowserTests: XCTestCase {
         "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
     }
 }
+
+/// The README shows the nginx recipe and the JavaScript the browser suite runs, verbatim.
+final class BrowserRecipeDocumentationTests: XCTestCase {
+    func testREADMEShowsTheTestedFiles() throws {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let readme = try String(contentsOf: repo.appendingPathComponent("README.md"), encoding: .utf8)
+        for file in ["deploy/nginx/authd-spa.conf", "deploy/spa/authd-client.js"] {
+            let text = try String(contentsOf: repo.appendingPathComponent(file), encoding: .utf8)
+            XCTAssertTrue(readme.contains(text), "README.md must show \(file) exactly as it is")
+        }
+    }
+}
