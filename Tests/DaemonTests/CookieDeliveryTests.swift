@@ -232,3 +232,16 @@ final class CookieDeliveryTests: XCTestCase {
         XCTAssertEqual(response.header("Vary"), "Accept")
     }
 }
+
+/// `authd check-config` and `serve` accept plain-http cookies for development, and say what that costs.
+final class InsecureCookieSettingsTests: XCTestCase {
+    func testCheckConfigWarnsAboutSecureFalse() throws {
+        let daemon = try DaemonFixture(.init(extraYAML: "cookies:\n  secure: false\n", startServer: false))
+        let result = daemon.cli(["check-config"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("warning: \(daemon.configPath):"), result.stdout)
+        XCTAssertTrue(result.stdout.contains(
+            "cookies.secure: secure: false sends tokens over plain http and drops the __Host-/__Secure- cookie prefixes; use it for local development only"),
+            result.stdout)
+    }
+}
