@@ -55,7 +55,7 @@ public struct AccessRule: Sendable {
             let rest = raw[scheme.upperBound...]
             raw = rest.firstIndex(of: "/").map { rest[$0...] } ?? "/"
         }
-        let decoded = percentDecoded(raw)
+        let decoded = FormURLEncoded.percentDecode(ArraySlice(raw.utf8), plusIsSpace: false)
         var segments: [Substring] = []
         let parts = decoded.split(separator: "/", omittingEmptySubsequences: true)
         for part in parts {
@@ -67,29 +67,5 @@ public struct AccessRule: Sendable {
         let last = decoded.split(separator: "/", omittingEmptySubsequences: false).last
         if !segments.isEmpty, decoded.hasSuffix("/") || last == "." || last == ".." { path += "/" }
         return path
-    }
-
-    private static func percentDecoded(_ text: Substring) -> String {
-        var bytes: [UInt8] = []
-        var utf8 = Array(text.utf8)[...]
-        while let byte = utf8.popFirst() {
-            if byte == UInt8(ascii: "%"), utf8.count >= 2, let high = hexValue(utf8[utf8.startIndex]),
-               let low = hexValue(utf8[utf8.startIndex + 1]) {
-                bytes.append(high << 4 | low)
-                utf8 = utf8.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }

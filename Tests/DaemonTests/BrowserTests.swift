@@ -35,20 +35,14 @@ final class BrowserTests: XCTestCase {
         let work = try TemporaryDirectory(prefix: "authd-browser")
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let script = try String(contentsOf: repo.appendingPathComponent("Tests/DaemonTests/Interop/browser_suite.py"),
-                                encoding: .utf8)
-        let arguments = [repo.path, browser.cookieSocket, work.path].map(pyString).joined(separator: ", ")
-        let result = try Python.run(script: "import sys; sys.argv = ['browser_suite', \(arguments)]\n" + script)
+        let result = try Python.run(scriptAt: repo.appendingPathComponent("Tests/DaemonTests/Interop/browser_suite.py"),
+                                    arguments: [repo.path, browser.cookieSocket, work.path])
         XCTAssertEqual(result.status, 0, result.stderr)
         let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
                                    result.stdout + result.stderr)
         let failures = report["failures"] as? [String] ?? ["no report"]
         XCTAssertEqual(failures, [], "\n" + failures.joined(separator: "\n"))
         XCTAssertGreaterThan(report["checks"] as? Int ?? 0, 30)
-    }
-
-    private func pyString(_ s: String) -> String {
-        "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
     }
 }
 

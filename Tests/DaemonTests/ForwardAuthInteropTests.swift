@@ -14,12 +14,10 @@ final class ForwardAuthInteropTests: XCTestCase {
         let pair = try daemon.tcp().post("/api/token/", json: #"{"username":"alice","password":"pw"}"#)
         let access = try XCTUnwrap(pair.json["access"] as? String), refresh = try XCTUnwrap(pair.json["refresh"] as? String)
 
-        let scriptURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Interop/forward_auth_diff.py")
-        let script = try String(contentsOf: scriptURL, encoding: .utf8)
-        let arguments = ["http://127.0.0.1:\(daemon.port)", daemon.keyPath, access, refresh].map(pyString)
-        let result = try Python.run(script: "import sys; sys.argv = ['forward_auth_diff', \(arguments.joined(separator: ", "))]\n"
-            + script)
+        let result = try Python.run(scriptAt: script,
+                                    arguments: ["http://127.0.0.1:\(daemon.port)", daemon.keyPath, access, refresh])
         XCTAssertEqual(result.status, 0, result.stderr)
         let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
                                    result.stdout + result.stderr)
@@ -35,9 +33,5 @@ final class ForwardAuthInteropTests: XCTestCase {
             statuses.insert(django[0] as? Int ?? 0)
         }
         XCTAssertEqual(statuses, [200, 401], "the cases cover both answers")
-    }
-
-    private func pyString(_ s: String) -> String {
-        "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
     }
 }
