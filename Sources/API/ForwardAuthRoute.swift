@@ -16,6 +16,8 @@ public struct ForwardAuthRoute: Sendable {
     let accessCookie: String?
     let mappings: [(header: String, claim: String)]
     let rules: [AccessRule]
+    /// `WWW-Authenticate` of every 401 (`Bearer realm="api"`), built once.
+    let challenge: [(String, String)]
 
     public init(authenticator: RequestAuthenticator, headerName: String, headerTypes: [String], accessCookie: String?,
                 mappings: [(header: String, claim: String)], rules: [AccessRule]) {
@@ -25,6 +27,7 @@ public struct ForwardAuthRoute: Sendable {
         self.accessCookie = accessCookie
         self.mappings = mappings
         self.rules = rules
+        self.challenge = [("WWW-Authenticate", authenticator.policy.wwwAuthenticate)]
     }
 
     public static let userIDHeader = "X-Auth-User-Id"
@@ -39,7 +42,6 @@ public struct ForwardAuthRoute: Sendable {
     }
 
     private func answer(_ request: HTTPRequest, _ deferred: DeferredResponse, _ headers: HTTPHeaders) -> HTTPResponse? {
-        let challenge = [("WWW-Authenticate", authenticator.policy.wwwAuthenticate)]
         let raw: String
         switch credentials(request) {
         case .token(let token):

@@ -20,16 +20,15 @@ public final class RequestAuthenticator: Sendable {
     private let service: TokenService
     /// nil: stateless (`forward_auth.check_user: false`).
     private let users: UserActivityView?
+    public let policy: TokenPolicy
 
     public init(service: TokenService, users: UserActivityView?) {
         self.service = service
         self.users = users
+        self.policy = service.policy
     }
 
-    public var policy: TokenPolicy { service.policy }
-
     public func authenticate(_ raw: String, completion: @escaping Completion) {
-        let policy = service.policy
         service.validate(raw, as: .access, now: service.clock.now()) { [self] validated in
             let token: JSONObject
             switch validated {
@@ -46,7 +45,7 @@ public final class RequestAuthenticator: Sendable {
             }
             // Django finds no user for a null or non-matching id (and answers 500 for a non-numeric one).
             guard let key else { return completion(.failure(.userNotFound)) }
-            users.standing(of: key) { [service] found in
+            users.standing(of: key) { [service, policy] found in
                 switch found {
                 case .failure(let error):
                     _ = service.storeFailure(error)
