@@ -322,7 +322,7 @@ EOF
   "$nginx_bin" -c "$WORK/nginx-auth/nginx.conf" -p "$WORK/nginx-auth" &
   local pid=$!
   PIDS+=("$pid")
-  "$AUTHD" bench wait-ready --tcp "127.0.0.1:$port_base" --path / --timeout 10 >/dev/null
+  "$AUTHD" bench wait-ready --tcp "127.0.0.1:$port_base" --path /ok.txt --timeout 10 >/dev/null
   log "nginx auth_request to a location returning 200 (wrk)"
   local before after
   before=$(nginx_ticks "$pid")
