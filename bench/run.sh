@@ -268,8 +268,8 @@ refresh_runs() {
 
 # Forward auth (GET /api/token/auth/ with a bearer token): called directly, compared with verify; and through
 # nginx auth_request to authd's Unix socket, compared with the same nginx doing auth_request to a location that
-# returns 200 (the proxy's own cost of the subrequest). The page is a static file: nginx's `return` answers in the
-# rewrite phase, before auth_request (access phase) would ever run.
+# returns 200 (the proxy's own cost of the subrequest). The page comes from `try_files` → a named location: a plain
+# `return` answers in the rewrite phase, before auth_request (access phase) would ever run.
 forward_auth_runs() {
   local dir="$WORK/HS256" access line
   access=$(obtain_pair HS256 | json_field access)
@@ -281,8 +281,7 @@ forward_auth_runs() {
   FORWARD_RPS=$(field "$line" rps)
 
   local port_base=$((NGINX_PORT + 1)) port_authd=$((NGINX_PORT + 2))
-  mkdir -p "$WORK/nginx-auth/www"
-  printf 'ok' >"$WORK/nginx-auth/www/ok.txt"
+  mkdir -p "$WORK/nginx-auth"
   cat >"$WORK/nginx-auth/nginx.conf" <<EOF
 worker_processes 2;
 pid $WORK/nginx-auth/nginx.pid;
@@ -300,12 +299,14 @@ http {
   upstream authd_bench { server unix:$dir/authd.sock; keepalive 64; }
   server {
     listen 127.0.0.1:$port_base;
-    location / { auth_request /_auth; root $WORK/nginx-auth/www; }
+    location / { auth_request /_auth; try_files /none @ok; }
+    location @ok { return 200 "ok"; }
     location = /_auth { internal; return 200; }
   }
   server {
     listen 127.0.0.1:$port_authd;
-    location / { auth_request /_authd; root $WORK/nginx-auth/www; }
+    location / { auth_request /_authd; try_files /none @ok; }
+    location @ok { return 200 "ok"; }
     location = /_authd {
       internal;
       proxy_pass http://authd_bench/api/token/auth/;
@@ -322,21 +323,21 @@ EOF
   "$nginx_bin" -c "$WORK/nginx-auth/nginx.conf" -p "$WORK/nginx-auth" &
   local pid=$!
   PIDS+=("$pid")
-  "$AUTHD" bench wait-ready --tcp "127.0.0.1:$port_base" --path /ok.txt --timeout 10 >/dev/null
+  "$AUTHD" bench wait-ready --tcp "127.0.0.1:$port_base" --path /app/ --timeout 10 >/dev/null
   log "nginx auth_request to a location returning 200 (wrk)"
   local before after
   before=$(nginx_ticks "$pid")
-  line=$(BENCH_METHOD=GET BENCH_AUTHORIZATION="Bearer $access" wrk_run "http://127.0.0.1:$port_base/ok.txt")
+  line=$(BENCH_METHOD=GET BENCH_AUTHORIZATION="Bearer $access" wrk_run "http://127.0.0.1:$port_base/app/")
   after=$(nginx_ticks "$pid")
   row "nginx auth_request → return 200" tcp "$line cpu_us=$(awk -v t=$((after - before)) -v n="$(field "$line" responses)" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')"
   AUTH_BASE_RPS=$(field "$line" rps)
   log "nginx auth_request to authd's forward auth over its Unix socket (wrk)"
-  line=$(BENCH_METHOD=GET BENCH_AUTHORIZATION="Bearer $access" measured "$AUTHD_PID" wrk_run "http://127.0.0.1:$port_authd/ok.txt")
+  line=$(BENCH_METHOD=GET BENCH_AUTHORIZATION="Bearer $access" measured "$AUTHD_PID" wrk_run "http://127.0.0.1:$port_authd/app/")
   row "nginx auth_request → authd forward auth" tcp "$line" "cpu_us: authd's share only"
   AUTH_AUTHD_RPS=$(field "$line" rps)
   # Without a token the same request must be refused, or the figure above measured nothing.
   local refused
-  refused=$(BENCH_METHOD=GET wrk -t1 -c1 -d1s -s "$REPO/bench/wrk.lua" "http://127.0.0.1:$port_authd/ok.txt" | grep '^wrk-result:')
+  refused=$(BENCH_METHOD=GET wrk -t1 -c1 -d1s -s "$REPO/bench/wrk.lua" "http://127.0.0.1:$port_authd/app/" | grep '^wrk-result:')
   [[ "$(field "$refused" non2xx)" == "$(field "$refused" responses)" ]] || { log "nginx let a request without a token through: $refused"; exit 1; }
   stop "$pid"
 }
