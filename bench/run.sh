@@ -267,7 +267,7 @@ refresh_runs() {
 }
 
 # Forward auth (GET /api/token/auth/ with a bearer token): called directly, compared with verify; and through
-# nginx auth_request to authd's Unix socket, compared with the same nginx doing auth_request to a location that
+# nginx auth_request to authd, compared with the same nginx doing auth_request to a location that
 # returns 200 (the proxy's own cost of the subrequest). The page comes from `try_files` → a named location: a plain
 # `return` answers in the rewrite phase, before auth_request (access phase) would ever run.
 forward_auth_runs() {
@@ -296,7 +296,8 @@ http {
   fastcgi_temp_path $WORK/nginx-auth;
   uwsgi_temp_path $WORK/nginx-auth;
   scgi_temp_path $WORK/nginx-auth;
-  upstream authd_bench { server unix:$dir/authd.sock; keepalive 64; }
+  # TCP: nginx's workers run as another user, who cannot enter the private work folder holding the Unix socket.
+  upstream authd_bench { server 127.0.0.1:$AUTHD_PORT; keepalive 64; }
   server {
     listen 127.0.0.1:$port_base;
     location / { auth_request /_auth; try_files /none @ok; }
@@ -331,10 +332,11 @@ EOF
   after=$(nginx_ticks "$pid")
   row "nginx auth_request → return 200" tcp "$line cpu_us=$(awk -v t=$((after - before)) -v n="$(field "$line" responses)" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')"
   AUTH_BASE_RPS=$(field "$line" rps)
-  log "nginx auth_request to authd's forward auth over its Unix socket (wrk)"
+  log "nginx auth_request to authd's forward auth (wrk)"
   line=$(BENCH_METHOD=GET BENCH_AUTHORIZATION="Bearer $access" measured "$AUTHD_PID" wrk_run "http://127.0.0.1:$port_authd/app/")
   row "nginx auth_request → authd forward auth" tcp "$line" "cpu_us: authd's share only"
   AUTH_AUTHD_RPS=$(field "$line" rps)
+  [[ "$(field "$line" non2xx)" == 0 ]] || { log "nginx auth_request to authd failed: $line (see $WORK/nginx-auth/error.log)"; exit 1; }
   # Without a token the same request must be refused, or the figure above measured nothing.
   local refused
   refused=$(BENCH_METHOD=GET wrk -t1 -c1 -d1s -s "$REPO/bench/wrk.lua" "http://127.0.0.1:$port_authd/app/" | grep '^wrk-result:')

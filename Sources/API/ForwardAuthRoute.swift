@@ -101,7 +101,10 @@ public struct ForwardAuthRoute: Sendable {
         for mapping in mappings {
             if let value = user.claims[mapping.claim].flatMap(ClaimHeaderValue.render) { all.add(mapping.header, value) }
         }
-        return HTTPResponse(status: 200, headers: all, body: JSONAnswer.emptyObject)
+        // No body: nginx reads none from an auth_request answer, and one left unread costs it the upstream
+        // keep-alive connection (a new TCP connection per request).
+        all.remove("Content-Type")
+        return HTTPResponse(status: 200, headers: all)
     }
 
     /// JWTAuthentication's `AuthenticationFailed` / `InvalidToken` bodies, key order included.

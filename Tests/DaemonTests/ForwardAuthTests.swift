@@ -80,6 +80,8 @@ final class ForwardAuthTests: XCTestCase {
         XCTAssertEqual(response.header("X-Auth-Email"), "alice@example.com")
         XCTAssertNil(response.header("X-Auth-Missing"))
         XCTAssertEqual(response.header("Cache-Control"), "no-store")
+        XCTAssertEqual(response.body, [], "no body: nginx would drop the keep-alive connection to read none")
+        XCTAssertEqual(response.header("Content-Length"), "0")
 
         let head = try auth([("Authorization", "Bearer \(token)")], method: "HEAD")
         XCTAssertEqual(head.status, 200)
