@@ -328,7 +328,7 @@ EOF
   log "nginx auth_request to a location returning 200 (wrk)"
   local before after
   before=$(nginx_ticks "$pid")
-  line=$(BENCH_METHOD=GET BENCH_AUTHORIZATION="Bearer $access" wrk_run "http://127.0.0.1:$port_base/app/")
+  line=$(BENCH_METHOD=GET BENCH_AUTHORIZATION="Bearer $access" wrk_run "http://127.0.0.1:$port_base/app/" | grep '^wrk-result:')
   after=$(nginx_ticks "$pid")
   row "nginx auth_request → return 200" tcp "$line cpu_us=$(awk -v t=$((after - before)) -v n="$(field "$line" responses)" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')"
   AUTH_BASE_RPS=$(field "$line" rps)
