@@ -6,10 +6,13 @@ import HTTPServer
 public struct CORSPolicy: Sendable {
     let allowedOrigins: Set<String>
     let allowedHeaders: String
+    /// The CSRF header, which obtain and refresh also answer with, for scripts on allowed origins to read.
+    let exposedHeaders: String
 
     public init(allowedOrigins: Set<String>, csrfHeader: String) {
         self.allowedOrigins = allowedOrigins
         self.allowedHeaders = "Content-Type, \(csrfHeader)"
+        self.exposedHeaders = csrfHeader
     }
 
     /// How long a browser may reuse a preflight answer.
@@ -22,6 +25,7 @@ public struct CORSPolicy: Sendable {
         guard let origin = request.headers["Origin"], allowedOrigins.contains(origin) else { return result }
         result.add("Access-Control-Allow-Origin", origin)
         result.add("Access-Control-Allow-Credentials", "true")
+        result.add("Access-Control-Expose-Headers", exposedHeaders)
         return result
     }
 

@@ -74,8 +74,7 @@ public struct CookieDelivery: TokenDelivery {
         // Without rotation the refresh token stays: its CSRF token is set again in case the browser lost it.
         let kept = presented("refresh", cookie: .refresh, in: request).flatMap { SessionToken($0, policy: policy) }
         if let kept, let expires = kept.expiresAt {
-            all.add("Set-Cookie", options.setCookie(.csrf, value: binding.csrfToken(forSession: kept.jti),
-                                                    maxAge: expires - tokens.access.issuedAt))
+            setCSRF(forSession: kept.jti, maxAge: expires - tokens.access.issuedAt, in: &all)
         }
         return expiries(access: tokens.access.expiresAt, refresh: kept?.expiresAt, headers: all)
     }
@@ -114,20 +113,23 @@ public struct CookieDelivery: TokenDelivery {
         // A sliding token is refreshed with itself, so its cookie lasts until it can no longer be refreshed.
         let until = token.refreshExpiresAt ?? token.expiresAt
         all.add("Set-Cookie", options.setCookie(.access, value: token.token, maxAge: until - token.issuedAt))
-        if let jti = token.jti {
-            all.add("Set-Cookie", options.setCookie(.csrf, value: binding.csrfToken(forSession: jti),
-                                                    maxAge: until - token.issuedAt))
-        }
+        if let jti = token.jti { setCSRF(forSession: jti, maxAge: until - token.issuedAt, in: &all) }
         return expiries(access: token.expiresAt, refresh: until, headers: all)
     }
 
     /// The refresh cookie and the CSRF cookie bound to it.
     private func setSession(_ refresh: IssuedToken, in headers: inout HTTPHeaders) {
         headers.add("Set-Cookie", options.setCookie(.refresh, value: refresh.token, maxAge: lifetime(refresh)))
-        if let jti = refresh.jti {
-            headers.add("Set-Cookie", options.setCookie(.csrf, value: binding.csrfToken(forSession: jti),
-                                                        maxAge: lifetime(refresh)))
-        }
+        if let jti = refresh.jti { setCSRF(forSession: jti, maxAge: lifetime(refresh), in: &headers) }
+    }
+
+    /// The session's CSRF token: in the cookie same-origin scripts read, and in a response header for apps on
+    /// another allowed origin, whose scripts cannot read this site's cookies (CORS exposes the header to them
+    /// only; other origins cannot read the response at all).
+    private func setCSRF(forSession jti: String, maxAge: Int64, in headers: inout HTTPHeaders) {
+        let token = binding.csrfToken(forSession: jti)
+        headers.add("Set-Cookie", options.setCookie(.csrf, value: token, maxAge: maxAge))
+        headers.add(options.csrfHeader, token)
     }
 
     private func clearCookies(in headers: inout HTTPHeaders) {

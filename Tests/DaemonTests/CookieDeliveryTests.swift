@@ -56,6 +56,9 @@ final class CookieDeliveryTests: XCTestCase {
         XCTAssertEqual(response.header("Access-Control-Allow-Origin"), BrowserFixture.app)
         XCTAssertEqual(response.header("Access-Control-Allow-Credentials"), "true")
         XCTAssertEqual(response.header("Vary"), "Accept, Origin")
+        // Scripts on another allowed origin cannot read this site's cookies: the token comes in a header too.
+        XCTAssertEqual(response.header("X-CSRFToken"), s.csrf)
+        XCTAssertEqual(response.header("Access-Control-Expose-Headers"), "X-CSRFToken")
     }
 
     /// Login CSRF: obtain needs the Origin (or Referer) check, since no session exists yet.

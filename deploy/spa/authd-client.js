@@ -7,19 +7,22 @@ const authd = {
   csrfHeader: 'X-CSRFToken',
   autoRefresh: true,       // refresh on a timer, 30 s (or a fifth of the lifetime) before the access token expires
   timer: null,
+  token: '',               // the CSRF token of the last answer: an app on another (allowed) origin has no cookie to read
 
   csrfToken() {
     const entry = document.cookie.split('; ').find((c) => c.startsWith(this.csrfCookie + '='));
-    return entry ? entry.slice(this.csrfCookie.length + 1) : '';
+    return this.token || (entry ? entry.slice(this.csrfCookie.length + 1) : '');
   },
 
   async post(path, body) {
     const response = await fetch(this.prefix + path, {
       method: 'POST',
-      credentials: 'same-origin',
+      credentials: 'include',  // also when prefix is another (allowed) origin, such as 'https://auth.example.com/api/token'
       headers: { 'Content-Type': 'application/json', [this.csrfHeader]: this.csrfToken() },
       body: JSON.stringify(body || {}),
     });
+    const token = response.headers.get(this.csrfHeader);
+    if (token) this.token = token;
     const answer = await response.json().catch(() => ({}));
     return { status: response.status, body: answer };
   },
@@ -47,7 +50,9 @@ const authd = {
 
   async logout() {
     clearTimeout(this.timer);
-    return this.post('/blacklist/');
+    const result = await this.post('/blacklist/');
+    if (result.status !== 403) this.token = '';
+    return result;
   },
 
   // fetch() for the app's own API behind nginx's auth_request: on 401, refresh once and try again.
