@@ -248,3 +248,44 @@ final class InsecureCookieSettingsTests: XCTestCase {
             result.stdout)
     }
 }
+
+/// The other cookie settings through the daemon: plain-http development, Strict, None with a Domain.
+final class CookieAttributeSettingsTests: XCTestCase {
+    private func login(_ browser: BrowserFixture, origin: String, headers: [(String, String)] = []) throws
+        -> RawHTTPClient.Response {
+        try browser.daemon.addUser("alice", password: "pw")
+        return try browser.cookie().browserPost("/api/token/", origin: origin, body: "username=alice&password=pw",
+                                                headers: headers)
+    }
+
+    func testPlainHTTPDevelopmentCookies() throws {
+        let browser = try BrowserFixture(cookies: "  secure: false\n  same_site: Strict\n")
+        let response = try login(browser, origin: "http://localhost")
+        XCTAssertEqual(response.status, 200, "without secure the own origin is http: \(response.text)")
+        let set = response.setCookies
+        XCTAssertEqual(set["authd_access"]?.attributes, "Path=/; Max-Age=300; HttpOnly; SameSite=Strict")
+        XCTAssertEqual(set["authd_refresh"]?.attributes, "Path=/api/token; Max-Age=86400; HttpOnly; SameSite=Strict")
+        XCTAssertEqual(set["authd_csrf"]?.attributes, "Path=/; Max-Age=86400; SameSite=Strict")
+        XCTAssertNil(set["__Host-authd_access"])
+        XCTAssertEqual(try browser.cookie().browserPost("/api/token/", origin: "https://localhost",
+                                                        body: "username=alice&password=pw").status, 403)
+    }
+
+    /// SameSite=None is the setting made for cross-site apps: their requests are not refused for being cross-site.
+    func testSameSiteNoneWithADomain() throws {
+        let browser = try BrowserFixture(cookies: """
+              allowed_origins: [https://app.example.org]
+              same_site: None
+              domain: example.com
+              access_cookie: __Secure-authd_access
+
+            """)
+        let response = try login(browser, origin: "https://app.example.org", headers: [("Sec-Fetch-Site", "cross-site")])
+        XCTAssertEqual(response.status, 200, response.text)
+        let set = response.setCookies
+        XCTAssertEqual(set["__Secure-authd_access"]?.attributes,
+                       "Path=/; Max-Age=300; Domain=example.com; HttpOnly; Secure; SameSite=None")
+        XCTAssertEqual(set["authd_csrf"]?.attributes, "Path=/; Max-Age=86400; Domain=example.com; Secure; SameSite=None")
+        XCTAssertEqual(response.header("Access-Control-Allow-Origin"), "https://app.example.org")
+    }
+}
