@@ -11,6 +11,7 @@ struct ListenerRoutes {
     let services: Services
     let keys: KeySettings
     let codec: JWTCodec
+    let browser: BrowserSupport
 
     func responder() -> RouterResponder {
         var router = Router()
@@ -21,6 +22,7 @@ struct ListenerRoutes {
             }
         }))
         TokenRoutes(service: tokens, delivery: delivery()).register(in: &router, prefix: listener.prefix)
+        router.add(browser.forwardAuthRoute(for: listener))
         // Only asymmetric keys are published; with HMAC alone there is nothing to serve and the path is a 404.
         let jwks = codec.jwks
         if !jwks.isEmpty {
@@ -33,6 +35,7 @@ struct ListenerRoutes {
     func delivery() -> any TokenDelivery {
         switch listener.delivery {
         case .json: return JSONDelivery()
+        case .cookie: return browser.cookieDelivery(for: listener)
         }
     }
 }

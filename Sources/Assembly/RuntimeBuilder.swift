@@ -57,9 +57,10 @@ public struct RuntimeBuilder {
                                   tokens: services.store, hasher: parts.hasher, hashingPool: services.hashingPool,
                                   claimsPool: services.claimsPool, claims: claims, log: parts.log,
                                   events: TokenEventMetrics(services.metrics))
+        let browser = BrowserSupport(settings: settings, tokens: tokens, store: services.store)
         let responders = settings.listen.map { listener in
             ListenerRoutes(listener: listener, tokens: tokens, services: services, keys: settings.keys,
-                           codec: parts.codec).responder()
+                           codec: parts.codec, browser: browser).responder()
         }
         return Runtime(settings: settings, policy: parts.policy, codec: parts.codec, hasher: parts.hasher,
                        claims: claims, tokens: tokens, responders: responders, log: parts.log)

@@ -6,6 +6,10 @@ public struct AuthdSettings: Sendable {
     public var passwords: PasswordSettings
     public var security: SecuritySettings
     public var logging: LoggingSettings
+    /// `cookies:`: how `delivery: cookie` listeners set and check cookies.
+    public var cookies: CookieSettings
+    /// `forward_auth:`: the proxy's `GET <prefix>/auth/`.
+    public var forwardAuth: ForwardAuthSettings
     /// The raw entries of `claims:`, each a mapping with a `provider` key. The Plugins module decodes the
     /// options, so Settings stays ignorant of which providers exist.
     /// Entries are named `claims[N]` in messages, also in the mapping shape (`claims.providers`).
@@ -19,16 +23,13 @@ public struct AuthdSettings: Sendable {
     /// The settings file as given on the command line.
     public var sourcePath: String
 
-    static let knownKeys = ["SIMPLE_JWT", "listen", "store", "passwords", "claims", "security", "logging"] + ["keys"]
-    static let futureKeys: [String: (SettingsError.Code, String)] = [
-        "cookies": (.notAvailable, "cookie delivery is not available in this version; remove this section"),
-        "forward_auth": (.notAvailable, "forward auth is not available in this version; remove this section"),
-    ]
+    static let knownKeys = ["SIMPLE_JWT", "listen", "store", "passwords", "claims", "security", "logging",
+                            "cookies", "forward_auth", "keys"]
 
     static func decode(_ root: YAMLNode?, decoder: SettingsDecoder) -> AuthdSettings {
         var fields: [String: Field] = [:]
         if let root {
-            fields = decoder.fields(of: root, errorMark: root.mark, path: "", known: knownKeys, refuse: futureKeys) ?? [:]
+            fields = decoder.fields(of: root, errorMark: root.mark, path: "", known: knownKeys) ?? [:]
         }
         let (claims, claimsPolicy) = ClaimsPolicy.decode(fields["claims"], decoder: decoder)
         let simpleJWT = SimpleJWTSettings.decode(fields["SIMPLE_JWT"], decoder: decoder)
@@ -39,6 +40,8 @@ public struct AuthdSettings: Sendable {
             passwords: PasswordSettings.decode(fields["passwords"], decoder: decoder),
             security: SecuritySettings.decode(fields["security"], decoder: decoder),
             logging: LoggingSettings.decode(fields["logging"], decoder: decoder),
+            cookies: CookieSettings.decode(fields["cookies"], decoder: decoder),
+            forwardAuth: ForwardAuthSettings.decode(fields["forward_auth"], decoder: decoder),
             claims: claims,
             claimsPolicy: claimsPolicy,
             warnings: [],

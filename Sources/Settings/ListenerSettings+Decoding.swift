@@ -74,10 +74,7 @@ extension ListenerSettings {
         }
         var listener = ListenerSettings(address: .systemd, mark: item.mark)
         if let field = fields["delivery"] {
-            if field.value.scalar == "cookie" {
-                decoder.error(.notAvailable, field, "cookie delivery is not available in this version; use delivery: json")
-                ok = false
-            } else if let name = decoder.choice(field, Delivery.allCases.map(\.rawValue)), let delivery = Delivery(rawValue: name) {
+            if let name = decoder.choice(field, Delivery.allCases.map(\.rawValue)), let delivery = Delivery(rawValue: name) {
                 listener.delivery = delivery
             } else {
                 ok = false
