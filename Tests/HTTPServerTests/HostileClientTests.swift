@@ -80,9 +80,10 @@ final class HostileClientTests: ServerTestCase {
 
     /// A client that stops reading is dropped after the write timeout, not kept for the idle timeout.
     func testStalledWriteIsClosedAfterTheWriteTimeout() throws {
-        let port = try startTCP(Self.configuration { $0.writeTimeout = 0.5; $0.idleTimeout = 60 })
-        let reader = try TestClient(port: port, receiveBufferBytes: 4096)
-        let sent = pipeline(reader, "GET /big?n=65536 HTTP/1.1\r\nHost: t\r\n\r\n", upTo: 400)
+        // A Unix socket: its kernel buffers are small and fixed, so the answers back up into the server at once.
+        let path = try startUnix(Self.configuration { $0.writeTimeout = 0.5; $0.idleTimeout = 60 })
+        let reader = try TestClient(unixPath: path)
+        let sent = pipeline(reader, "GET /big?n=65536 HTTP/1.1\r\nHost: t\r\n\r\n", upTo: 2000)
         XCTAssertGreaterThan(sent, 100)
         usleep(2_000_000)
         reader.setTimeout(seconds: 5)
@@ -94,11 +95,11 @@ final class HostileClientTests: ServerTestCase {
     /// buffers take, so the rest waits in the server.
     func testSlowReadersHoldBoundedOutput() throws {
         // No server-wide budget here: this is the bound each connection keeps by itself.
-        let server = try startServer(Self.configuration { $0.outputBudgetBytes = 1 << 30 })
-        let port = try XCTUnwrap(port(of: server))
+        let path = try temporaryDirectory() + "/s.sock"
+        let server = try startServer(Self.configuration { $0.outputBudgetBytes = 1 << 30 }, listeners: [.unix(path: path)])
         var readers: [TestClient] = []
         for _ in 0..<4 {
-            let reader = try TestClient(port: port, receiveBufferBytes: 4096)
+            let reader = try TestClient(unixPath: path)
             pipeline(reader, "GET /big?n=65536 HTTP/1.1\r\nHost: t\r\n\r\n", upTo: 600)
             readers.append(reader)
         }
@@ -118,8 +119,8 @@ final class HostileClientTests: ServerTestCase {
 
     /// Beyond the server-wide output budget, connections whose output is backed up are closed.
     func testOutputBudgetClosesSlowReaders() throws {
-        let port = try startTCP(Self.configuration { $0.outputBudgetBytes = 64 << 10; $0.writeTimeout = 60 })
-        let readers = try (0..<8).map { _ in try TestClient(port: port, receiveBufferBytes: 4096) }
+        let path = try startUnix(Self.configuration { $0.outputBudgetBytes = 64 << 10; $0.writeTimeout = 60 })
+        let readers = try (0..<8).map { _ in try TestClient(unixPath: path) }
         for reader in readers { pipeline(reader, "GET /big?n=20000 HTTP/1.1\r\nHost: t\r\n\r\n", upTo: 300) }
         usleep(500_000)
         var closed = 0
@@ -128,12 +129,18 @@ final class HostileClientTests: ServerTestCase {
             if reader.drainUntilClosed() { closed += 1 }
         }
         XCTAssertGreaterThan(closed, 0, "no slow reader was dropped though their answers exceed the budget")
-        let fresh = try TestClient(port: port)
+        let fresh = try TestClient(unixPath: path)
         try fresh.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
         XCTAssertEqual(try fresh.readResponse()?.status, 200)
     }
 
-    /// Sends `request` up to `count` times without blocking (the server stops reading once answers back up);
+    private func startUnix(_ configuration: HTTPServerConfiguration) throws -> String {
+        let path = try temporaryDirectory() + "/s.sock"
+        try startServer(configuration, listeners: [.unix(path: path)])
+        return path
+    }
+
+    /// Sends `request` up to `count` times, until the server stops reading (the socket stays full for 300 ms);
     /// answers how many were sent whole.
     @discardableResult
     private func pipeline(_ client: TestClient, _ request: String, upTo count: Int) -> Int {
@@ -143,12 +150,16 @@ final class HostileClientTests: ServerTestCase {
             let written = bytes.withUnsafeBytes {
                 Glibc.send(client.fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
             }
-            if written <= 0 { break }
-            offset += written
+            if written > 0 {
+                offset += written
+                continue
+            }
+            guard written < 0, errno == EAGAIN || errno == EWOULDBLOCK else { break }
+            var wanted = pollfd(fd: client.fd, events: Int16(POLLOUT), revents: 0)
+            if poll(&wanted, 1, 300) <= 0 { break }
         }
         return offset / request.utf8.count
     }
-
 }
 
 private enum MonotonicSeconds {
