@@ -1,4 +1,5 @@
 import API
+import Platform
 import Settings
 import Tokens
 
@@ -7,11 +8,13 @@ import Tokens
 struct ListenerRoutes {
     let listener: ListenerSettings
     let tokens: TokenService
+    var trustedProxies: [IPRange] = []
 
     func responder() -> RouterResponder {
         var router = Router()
         router.add(HealthRoute.make())
-        TokenRoutes(service: tokens, delivery: delivery()).register(in: &router, prefix: listener.prefix)
+        TokenRoutes(service: tokens, delivery: delivery(), trustedProxies: trustedProxies)
+            .register(in: &router, prefix: listener.prefix)
         return router.build()
     }
 

@@ -55,9 +55,10 @@ public struct RuntimeBuilder {
                                                     store: services.store, log: parts.log)
         let tokens = TokenService(policy: parts.policy, codec: parts.codec, users: services.store,
                                   tokens: services.store, hasher: parts.hasher, hashingPool: services.hashingPool,
-                                  claimsPool: services.claimsPool, claims: claims, log: parts.log)
+                                  claimsPool: services.claimsPool, claims: claims, log: parts.log,
+                                  throttle: services.loginThrottle)
         let responders = settings.listen.map { listener in
-            ListenerRoutes(listener: listener, tokens: tokens).responder()
+            ListenerRoutes(listener: listener, tokens: tokens, trustedProxies: settings.security.trustedProxies).responder()
         }
         return Runtime(settings: settings, policy: parts.policy, codec: parts.codec, hasher: parts.hasher,
                        claims: claims, tokens: tokens, responders: responders, log: parts.log)

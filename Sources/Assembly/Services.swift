@@ -4,6 +4,7 @@ import Platform
 import Settings
 import Store
 import StoreSQLite
+import Tokens
 
 /// The long-lived parts of a serving daemon, outside any `Runtime`: the store and the worker pools. A reload
 /// keeps them; changing them (a new store location, pool sizes) needs a restart.
@@ -14,11 +15,14 @@ public final class Services: Sendable {
     /// Claims providers that may block (`claims.command` hooks, group look-ups), apart from hashing so that a slow
     /// hook cannot make logins 503 as "busy hashing passwords".
     public let claimsPool: WorkerPool
+    /// `security.login_throttle`: its counters outlive a reload.
+    public let loginThrottle: LoginThrottle?
 
-    init(store: any StoreBackend, hashingPool: WorkerPool, claimsPool: WorkerPool) {
+    init(store: any StoreBackend, hashingPool: WorkerPool, claimsPool: WorkerPool, loginThrottle: LoginThrottle?) {
         self.store = store
         self.hashingPool = hashingPool
         self.claimsPool = claimsPool
+        self.loginThrottle = loginThrottle
     }
 
     /// Opens the store (creating and migrating it when needed) and starts the pools.
@@ -30,7 +34,8 @@ public final class Services: Sendable {
         return Services(store: store,
                         hashingPool: WorkerPool(workers: settings.passwords.workers, queueLimit: settings.passwords.queue),
                         claimsPool: WorkerPool(workers: claimsWorkers, queueLimit: 4 * claimsWorkers, name: "authd-claims",
-                                                niceness: 0))
+                                                niceness: 0),
+                        loginThrottle: LoginThrottle(settings.security.loginThrottle))
     }
 
     /// The store alone: user administration needs no key and no pool.

@@ -4,6 +4,7 @@ import Glibc
 import Assembly
 import HTTPServer
 import Logging
+import Platform
 import Plugins
 import Settings
 
@@ -35,6 +36,12 @@ public final class Daemon {
         configuration.maxConnections = settings.security.maxConnections
         configuration.idleTimeout = settings.security.idleTimeout.seconds
         configuration.requestTimeout = settings.security.requestTimeout.seconds
+        configuration.writeTimeout = settings.security.writeTimeout.seconds
+        configuration.maxConnectionsPerAddress = settings.security.maxConnectionsPerAddress
+        configuration.outputBudgetBytes = settings.security.outputBudgetBytes
+        configuration.exemptAddresses = settings.security.trustedProxies
+        // Connections, plus the store's files, pools and listeners.
+        let openFiles = OpenFileLimit.raise(toAtLeast: configuration.maxConnections + 256)
 
         ProcessTuning.applyForServing()
         let services = try Services.open(settings, eventLoops: configuration.eventLoops)
@@ -57,6 +64,10 @@ public final class Daemon {
         }
         for address in server.boundAddresses { log.info("listening on \(address)") }
         for warning in settings.warnings + runtime.codec.warnings { log.warning(warning) }
+        if openFiles < configuration.maxConnections + 256 {
+            log.warning("the open-file limit is \(openFiles), below security.max_connections (\(configuration.maxConnections)) "
+                + "plus the daemon's own files; raise LimitNOFILE= or lower security.max_connections")
+        }
         log.info("ready: \(runtime.codec.algorithm.rawValue) tokens, store \(services.store.location)")
         SystemdNotifier.notify("READY=1")
 

@@ -1,3 +1,4 @@
+import Platform
 import Synchronization
 
 /// What the event loops share about their connections, so that limits hold across loops: how many are open,
@@ -20,13 +21,13 @@ final class ConnectionCounter: Sendable {
     private let maxConnections: Int
     private let reservedForLocal: Int
     private let maxPerAddress: Int?
-    private let exemptAddresses: Set<String>
+    private let exemptAddresses: [IPRange]
 
     init(configuration: HTTPServerConfiguration) {
         maxConnections = configuration.maxConnections
         reservedForLocal = configuration.reservedLocalConnections
         maxPerAddress = configuration.maxConnectionsPerAddress
-        exemptAddresses = Set(configuration.exemptAddresses)
+        exemptAddresses = configuration.exemptAddresses
     }
 
     /// Counts a new connection, or refuses it. TCP connections may not take the share reserved for Unix-socket
@@ -37,7 +38,7 @@ final class ConnectionCounter: Sendable {
             value.subtract(1, ordering: .relaxed)
             return .full
         }
-        guard isTCP, let cap = maxPerAddress, !exemptAddresses.contains(peer) else { return .admitted }
+        guard isTCP, let cap = maxPerAddress, !exemptAddresses.containsAddress(peer) else { return .admitted }
         let admitted = perAddress.withLock { counts -> Bool in
             let held = counts[peer, default: 0]
             guard held < cap else { return false }
@@ -54,7 +55,7 @@ final class ConnectionCounter: Sendable {
     /// Uncounts a connection that `admit` admitted.
     func release(peer: String, isTCP: Bool) {
         value.subtract(1, ordering: .relaxed)
-        guard isTCP, maxPerAddress != nil, !exemptAddresses.contains(peer) else { return }
+        guard isTCP, maxPerAddress != nil, !exemptAddresses.containsAddress(peer) else { return }
         perAddress.withLock { counts in
             if let held = counts[peer], held > 1 { counts[peer] = held - 1 } else { counts[peer] = nil }
         }

@@ -1,4 +1,5 @@
 import Glibc
+import Platform
 
 /// Limits and timeouts of the server. Every field has a default; set only what you need.
 public struct HTTPServerConfiguration: Sendable {
@@ -27,7 +28,7 @@ public struct HTTPServerConfiguration: Sendable {
     /// Connections one TCP client address may hold at once (nil: no cap). Addresses in `exemptAddresses`
     /// (trusted reverse proxies, which carry many clients) are not capped.
     public var maxConnectionsPerAddress: Int?
-    public var exemptAddresses: [String] = []
+    public var exemptAddresses: [IPRange] = []
 
     /// The share of `maxConnections` that only Unix-socket peers may use (5 %, none below 20 connections), so
     /// that local services still connect while TCP clients fill the table.

@@ -40,7 +40,25 @@ public struct Logger: Sendable {
     private func write(_ level: Level, _ message: () -> String) {
         guard level >= threshold else { return }
         // One write(2) per line, so lines from concurrent threads never interleave.
-        let line = Array("<\(level.rawValue)>\(message())\n".utf8)
+        var line = Array("<\(level.rawValue)>".utf8)
+        Logger.appendEscaped(message(), to: &line)
+        line.append(0x0A)
         _ = line.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+
+    /// Appends `text` with every control character escaped (`\n`, `\r`, `\t`, `\x1b`…): a value that came from a
+    /// client (a jti, a username) can never start a forged line, nor carry a priority prefix or a terminal escape.
+    public static func appendEscaped(_ text: String, to line: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        for byte in text.utf8 {
+            switch byte {
+            case 0x0A: line += [0x5C, UInt8(ascii: "n")]
+            case 0x0D: line += [0x5C, UInt8(ascii: "r")]
+            case 0x09: line += [0x5C, UInt8(ascii: "t")]
+            case 0x5C: line += [0x5C, 0x5C]
+            case 0..<0x20, 0x7F: line += [0x5C, UInt8(ascii: "x"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            default: line.append(byte)
+            }
+        }
     }
 }

@@ -13,11 +13,7 @@ extension TokenService {
             case .success(let value):
                 token = value
             case .failure(let error):
-                if error.isBlacklistedToken, policy.rotateRefreshTokens, policy.blacklistAfterRotation,
-                   let jti = (try? JWTInspector.decodeUnverified(raw))?.claims[policy.jtiClaim ?? "jti"]?.stringValue {
-                    return reportReuse(jti: jti, refusal: error, time: time, context: context, completion: completion)
-                }
-                return completion(.failure(error))
+                return refuseBlacklisted(raw, error, time: time, context: context, completion: completion)
             }
             activeUser(for: token) { [self] found in
                 switch found {
@@ -96,10 +92,20 @@ extension TokenService {
         }
     }
 
+    /// Refuses a refresh token that failed validation; a blacklisted one (with rotation) is also reported as reused.
+    func refuseBlacklisted<T>(_ raw: String, _ error: TokenError, time: Double, context: RequestContext,
+                              completion: @escaping Completion<T>) {
+        if error.isBlacklistedToken, policy.rotateRefreshTokens, policy.blacklistAfterRotation,
+           let jti = (try? JWTInspector.decodeUnverified(raw))?.claims[policy.jtiClaim ?? "jti"]?.stringValue {
+            return reportReuse(jti: jti, refusal: error, time: time, context: context, completion: completion)
+        }
+        completion(.failure(error))
+    }
+
     /// A rotated (blacklisted) refresh token came back: refuse it, and unless it is the immediate predecessor
     /// within the grace window, revoke every token of its family (the thief's and the owner's alike).
-    private func reportReuse(jti: String, refusal: TokenError, time: Double, context: RequestContext,
-                             completion: @escaping Completion<RefreshedTokens>) {
+    private func reportReuse<T>(jti: String, refusal: TokenError, time: Double, context: RequestContext,
+                                completion: @escaping Completion<T>) {
         let log = self.log, events = self.events
         tokens.reportReuse(jti: jti, grace: policy.reuseGrace, now: time) { outcome in
             if case .success(.reused(let revoked, let withinGrace)?) = outcome {
@@ -116,7 +122,7 @@ extension TokenService {
 
     /// The refresh serializer's user check. SimpleJWT answers 500 for a deleted user; authd answers 401.
     /// nil: the token names no user (SimpleJWT then skips the check).
-    private func activeUser(for token: JSONObject, completion: @escaping Completion<User?>) {
+    func activeUser(for token: JSONObject, completion: @escaping Completion<User?>) {
         guard let claim = token[policy.userIDClaim], isTruthy(claim) else { return completion(.success(nil)) }
         let check: StoreCompletion<User?> = { [self] found in
             completion(Result { () throws(TokenError) -> User? in

@@ -36,7 +36,9 @@ extension TokenService {
             let token: JSONObject
             switch result {
             case .success(let value): token = value
-            case .failure(let error): return completion(.failure(error))
+            case .failure(let error):
+                // A rotated token presented again is a reuse wherever it is presented, as at refresh.
+                return refuseBlacklisted(raw, error, time: time, context: context, completion: completion)
             }
             let revoked = record(of: token, userID: nil, createdAt: time)
             tokens.blacklist(revoked, reason: .logout, now: time) { [self] done in
@@ -55,17 +57,30 @@ extension TokenService {
         let completion = reporting(outer)
         let time = clock.now()
         validate(raw, as: .sliding, now: time) { [self] result in
-            let refreshed = result.flatMap { validated in
-                Result { () throws(TokenError) -> IssuedToken in
-                    try checkExpiry(validated, claim: policy.slidingRefreshExpClaim, now: time)
-                    var token = validated
-                    token["exp"] = .int(epoch(time + policy.slidingLifetime))
-                    token["iat"] = .int(epoch(time))
-                    return try sign(token, kind: .sliding)
-                }
+            let validated: JSONObject
+            switch result {
+            case .success(let value): validated = value
+            case .failure(let error): return completion(.failure(error))
             }
-            if case .success = refreshed { events.record(.issued(kind: .sliding)) }
-            completion(refreshed)
+            do throws(TokenError) {
+                try checkExpiry(validated, claim: policy.slidingRefreshExpClaim, now: time)
+            } catch {
+                return completion(.failure(error))
+            }
+            // The same user checks as /refresh/ (active, existing, CHECK_REVOKE_TOKEN): a sliding token must not
+            // outlive its user's deactivation or password change.
+            activeUser(for: validated) { [self] found in
+                let refreshed = found.flatMap { _ in
+                    Result { () throws(TokenError) -> IssuedToken in
+                        var token = validated
+                        token["exp"] = .int(epoch(time + policy.slidingLifetime))
+                        token["iat"] = .int(epoch(time))
+                        return try sign(token, kind: .sliding)
+                    }
+                }
+                if case .success = refreshed { events.record(.issued(kind: .sliding)) }
+                completion(refreshed)
+            }
         }
     }
 }

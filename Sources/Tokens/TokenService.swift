@@ -23,11 +23,13 @@ public final class TokenService: Sendable {
     let clock: any WallClock
     let log: Logger
     let events: any TokenEventSink
+    /// `security.login_throttle`; nil: obtain is not throttled.
+    let throttle: LoginThrottle?
 
     public init(policy: TokenPolicy, codec: JWTCodec, users: any UserStore, tokens: any TokenStore,
                 hasher: PasswordHasher, hashingPool: WorkerPool, claimsPool: WorkerPool,
                 claims: any UserClaimsSource, log: Logger, clock: any WallClock = SystemWallClock(),
-                events: any TokenEventSink = TokenEventSinks([])) {
+                events: any TokenEventSink = TokenEventSinks([]), throttle: LoginThrottle? = nil) {
         self.policy = policy
         self.minter = TokenMinter(policy: policy, codec: codec)
         self.users = users
@@ -39,6 +41,7 @@ public final class TokenService: Sendable {
         self.log = log
         self.clock = clock
         self.events = events
+        self.throttle = throttle
     }
 
     // MARK: Shared steps
