@@ -34,12 +34,13 @@ let package = Package(
         .target(name: "Plugins", dependencies: ["Platform", "Settings", "JSON", "Store"]),
         .target(name: "Tokens", dependencies: ["COpenSSL", "JSON", "JOSE", "Logging", "Passwords", "Platform", "Store"]),
         .target(name: "API", dependencies: ["HTTPServer", "JSON", "Tokens"]),
+        .target(name: "Audit", dependencies: ["Logging", "Tokens"]),
         .target(name: "Assembly", dependencies: [
-            "API", "HTTPServer", "JOSE", "JSON", "Logging", "Passwords", "Platform", "Plugins", "Settings", "Store",
+            "API", "Audit", "HTTPServer", "JOSE", "JSON", "Logging", "Passwords", "Platform", "Plugins", "Settings", "Store",
             "StoreSQLite", "Tokens",
         ]),
         .target(name: "Daemon", dependencies: ["Assembly", "HTTPServer", "Logging", "Platform", "Plugins", "Settings"]),
-        .target(name: "AuthdCLI", dependencies: ["Assembly", "Daemon", "JOSE", "JSON", "LoadGenerator", "Passwords",
+        .target(name: "AuthdCLI", dependencies: ["Assembly", "Audit", "Daemon", "JOSE", "JSON", "LoadGenerator", "Passwords",
                                            "Platform", "Plugins", "Settings", "Store", "Tokens"]),
         .executableTarget(name: "authd", dependencies: ["AuthdCLI"]),
 
@@ -47,6 +48,7 @@ let package = Package(
                                                   "Tokens"], path: "Tests/TestSupport"),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "TokensTests", dependencies: ["Tokens", "Store", "Platform", "JSON", "TestSupport"]),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "Logging", "Tokens"]),
         .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "Tokens", "Store", "JSON", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "JOSETests", dependencies: ["JOSE", "JSON", "TestSupport"]),

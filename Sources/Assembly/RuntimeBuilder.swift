@@ -1,4 +1,5 @@
 import API
+import Audit
 import JOSE
 import Logging
 import Passwords
@@ -56,7 +57,7 @@ public struct RuntimeBuilder {
         let tokens = TokenService(policy: parts.policy, codec: parts.codec, users: services.store,
                                   tokens: services.store, hasher: parts.hasher, hashingPool: services.hashingPool,
                                   claimsPool: services.claimsPool, claims: claims, log: parts.log,
-                                  throttle: services.loginThrottle)
+                                  events: AuditLog(log: parts.log), throttle: services.loginThrottle)
         let responders = settings.listen.map { listener in
             ListenerRoutes(listener: listener, tokens: tokens, trustedProxies: settings.security.trustedProxies).responder()
         }
@@ -127,7 +128,7 @@ public struct RuntimeBuilder {
     }
 
     public static func makeLogger(_ logging: LoggingSettings) -> Logger {
-        Logger(level: logging.level)
+        Logger(level: logging.level, format: logging.format)
     }
 
     /// The signer alone, for tools that mint tokens (`authd bench mint-refresh`) and inspect them.

@@ -81,12 +81,12 @@ extension TokenService {
                 completion(.success(RefreshedTokens(access: access, refresh: refresh)))
             case .success(.reused(let revoked, let withinGrace)):
                 if !withinGrace {
-                    log.warning("refresh token \(old.jti) was reused after rotation; revoked \(revoked) tokens of its family")
+                    log.warning("refresh token \(TokenIdentifiers.prefix(old.jti)) was reused after rotation; revoked \(revoked) tokens of its family")
                 }
                 events.record(.reuseDetected(jti: old.jti, revokedTokens: revoked, withinGrace: withinGrace, context: context))
                 completion(.failure(.blacklistedToken))
             case .failure(let error):
-                log.error("rotation of \(old.jti) failed: \(error)")
+                log.error("rotation of \(TokenIdentifiers.prefix(old.jti)) failed: \(error)")
                 completion(.failure(.storeUnavailable))
             }
         }
@@ -110,11 +110,11 @@ extension TokenService {
         tokens.reportReuse(jti: jti, grace: policy.reuseGrace, now: time) { outcome in
             if case .success(.reused(let revoked, let withinGrace)?) = outcome {
                 if !withinGrace {
-                    log.warning("refresh token \(jti) was reused after rotation; revoked \(revoked) tokens of its family")
+                    log.warning("refresh token \(TokenIdentifiers.prefix(jti)) was reused after rotation; revoked \(revoked) tokens of its family")
                 }
                 events.record(.reuseDetected(jti: jti, revokedTokens: revoked, withinGrace: withinGrace, context: context))
             } else if case .failure(let error) = outcome {
-                log.error("recording the reuse of \(jti) failed: \(error)")
+                log.error("recording the reuse of \(TokenIdentifiers.prefix(jti)) failed: \(error)")
             }
             completion(.failure(refusal))
         }

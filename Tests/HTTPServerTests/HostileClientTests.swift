@@ -170,3 +170,16 @@ private enum MonotonicSeconds {
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 }
+
+final class UnixSocketModeTests: ServerTestCase {
+    /// Without a configured mode the socket is 0660 whatever the umask (it was 0777 at umask 000).
+    func testUnixSocketDefaultsToOwnerAndGroup() throws {
+        let path = try temporaryDirectory() + "/default.sock"
+        let previous = umask(0)
+        defer { umask(previous) }
+        try startServer(Self.configuration(), listeners: [.unix(path: path)])
+        var info = stat()
+        XCTAssertEqual(stat(path, &info), 0)
+        XCTAssertEqual(info.st_mode & 0o777, 0o660)
+    }
+}
