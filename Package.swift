@@ -20,6 +20,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .systemLibrary(name: "CYAML", path: "Sources/CYAML"),
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
+        .systemLibrary(name: "CArgon2", path: "Sources/CArgon2"),
+        .systemLibrary(name: "CCrypt", path: "Sources/CCrypt"),
 
         .target(name: "Platform", dependencies: ["CEpoll"]),
         .target(name: "JSON"),
@@ -28,7 +30,7 @@ let package = Package(
         .target(name: "Settings", dependencies: ["CYAML", "JOSE", "Logging", "Passwords", "Platform"]),
         .target(name: "Store"),
         .target(name: "StoreSQLite", dependencies: ["CSQLite", "Platform", "Store"]),
-        .target(name: "Passwords", dependencies: ["COpenSSL", "Platform"]),
+        .target(name: "Passwords", dependencies: ["CArgon2", "CCrypt", "COpenSSL", "Platform"]),
         .target(name: "HTTPServer", dependencies: ["CEpoll", "Platform"]),
         .target(name: "LoadGenerator", dependencies: ["Platform"]),
         .target(name: "Plugins", dependencies: ["Platform", "Settings", "JSON", "Store"]),

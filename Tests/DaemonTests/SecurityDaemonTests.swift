@@ -98,3 +98,36 @@ final class SecurityDaemonTests: XCTestCase {
         _ = flood
     }
 }
+
+/// `passwords.hasher: argon2` (or bcrypt_sha256) through the daemon: new passwords get Django's format and default
+/// costs, and a user imported with an md5 hash is rehashed with the configured hasher at the next login.
+final class HasherDaemonTests: XCTestCase {
+    func testArgon2ForNewPasswordsAndMD5RehashedAtLogin() throws {
+        let daemon = try DaemonFixture(.init(startServer: false))
+        let yaml = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
+        try yaml.replacingOccurrences(of: "  iterations: 1000", with: "  hasher: argon2")
+            .write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+        try daemon.start()
+        try daemon.addUser("ada", password: "pw")
+        // Django's MD5PasswordHasher: md5("salt" + "pw").
+        let imported = #"[{"model":"auth.user","pk":7,"fields":{"username":"old","password":"md5$salt$963e2232fa95666443f1ee9ffcdceda0","#
+            + #""is_active":true,"is_staff":false,"is_superuser":false,"first_name":"","last_name":"","email":"","#
+            + #""last_login":null,"date_joined":"2020-01-01T00:00:00Z"}}]"#
+        let importResult = daemon.cli(["user", "import", "-"], stdin: imported)
+        XCTAssertEqual(importResult.status, 0, importResult.stderr)
+        let client = try daemon.tcp()
+        XCTAssertEqual(try client.post("/api/token/", json: #"{"username":"ada","password":"pw"}"#).status, 200)
+        XCTAssertEqual(try client.post("/api/token/", json: #"{"username":"old","password":"pw"}"#).status, 200)
+        let hashes = try storedHashes(daemon)
+        XCTAssertTrue(hashes["ada"]?.hasPrefix("argon2$argon2id$v=19$m=102400,t=2,p=8$") == true, "\(hashes)")
+        XCTAssertTrue(hashes["old"]?.hasPrefix("argon2$argon2id$") == true, "md5 is rehashed at login: \(hashes)")
+    }
+
+    private func storedHashes(_ daemon: DaemonFixture) throws -> [String: String] {
+        let script = "import sqlite3, sys, json; c = sqlite3.connect(sys.argv[1]); "
+            + "print(json.dumps(dict(c.execute('select username, password from users').fetchall())))"
+        let out = try TestProcess.run(ProcessInfo.processInfo.environment["AUTHD_TEST_PYTHON"] ?? "python3",
+                                      ["-c", script, daemon.directory + "/authd.sqlite3"])
+        return try JSONSerialization.jsonObject(with: Data(out.stdout)) as? [String: String] ?? [:]
+    }
+}
