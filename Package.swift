@@ -64,3 +64,20 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Fuzzing (scripts/fuzz, FUZZING.md): libFuzzer targets, built only when AUTHD_FUZZ is set, with
+// -sanitize=fuzzer,address, so ordinary builds never see them.
+if Context.environment["AUTHD_FUZZ"] != nil {
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("FuzzHTTPRequest", ["HTTPServer"]),
+        ("FuzzJSON", ["JSON"]),
+        ("FuzzForms", ["API"]),
+        ("FuzzJWT", ["JOSE", "JSON"]),
+        ("FuzzSettings", ["Settings"]),
+        ("FuzzPasswordHash", ["Passwords"]),
+    ]
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(.executableTarget(name: name, dependencies: dependencies + ["FuzzSupport"], path: "Fuzz/\(name)"))
+    }
+}
