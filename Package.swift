@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["JOSE", "JSON", "Logging", "Passwords", "Platform", "Store", "StoreSQLite",
                                                   "Tokens"], path: "Tests/TestSupport"),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
-        .testTarget(name: "TokensTests", dependencies: ["Tokens", "Store", "Platform", "JSON", "TestSupport"]),
+        .testTarget(name: "TokensTests", dependencies: ["Tokens", "Store", "StoreSQLite", "Platform", "JSON", "TestSupport"]),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Logging", "Tokens"]),
         .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "Tokens", "Store", "JSON", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),

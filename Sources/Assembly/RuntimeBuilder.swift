@@ -57,7 +57,8 @@ public struct RuntimeBuilder {
         let tokens = TokenService(policy: parts.policy, codec: parts.codec, users: services.store,
                                   tokens: services.store, hasher: parts.hasher, hashingPool: services.hashingPool,
                                   claimsPool: services.claimsPool, claims: claims, log: parts.log,
-                                  events: AuditLog(log: parts.log), throttle: services.loginThrottle)
+                                  events: AuditLog(log: parts.log), throttle: services.loginThrottle,
+                                  blacklist: services.blacklist)
         let responders = settings.listen.map { listener in
             ListenerRoutes(listener: listener, tokens: tokens, trustedProxies: settings.security.trustedProxies).responder()
         }

@@ -17,12 +17,15 @@ public final class Services: Sendable {
     public let claimsPool: WorkerPool
     /// `security.login_throttle`: its counters outlive a reload.
     public let loginThrottle: LoginThrottle?
+    /// Verify's in-memory blacklist, kept in step with the store.
+    public let blacklist: BlacklistView
 
     init(store: any StoreBackend, hashingPool: WorkerPool, claimsPool: WorkerPool, loginThrottle: LoginThrottle?) {
         self.store = store
         self.hashingPool = hashingPool
         self.claimsPool = claimsPool
         self.loginThrottle = loginThrottle
+        blacklist = BlacklistView(store: store, changes: store)
     }
 
     /// Opens the store (creating and migrating it when needed) and starts the pools.

@@ -70,16 +70,18 @@ extension TokenService {
         } catch {
             return completion(.failure(error))
         }
-        let policy = self.policy, log = self.log, events = self.events
+        let policy = self.policy, log = self.log, events = self.events, blacklist = self.blacklist
         tokens.rotate(old: old, new: new, blacklistOld: policy.blacklistAfterRotation, grace: policy.reuseGrace,
                       now: time) { outcome in
             switch outcome {
             case .success(.rotated):
+                if policy.blacklistAfterRotation { blacklist.add(jti: old.jti, expiresAt: old.expiresAt) }
                 events.record(.rotated(context: context))
                 events.record(.issued(kind: .access))
                 events.record(.issued(kind: .refresh))
                 completion(.success(RefreshedTokens(access: access, refresh: refresh)))
             case .success(.reused(let revoked, let withinGrace)):
+                if revoked > 0 { blacklist.invalidate() }
                 if !withinGrace {
                     log.warning("refresh token \(TokenIdentifiers.prefix(old.jti)) was reused after rotation; revoked \(revoked) tokens of its family")
                 }
@@ -106,9 +108,10 @@ extension TokenService {
     /// within the grace window, revoke every token of its family (the thief's and the owner's alike).
     private func reportReuse<T>(jti: String, refusal: TokenError, time: Double, context: RequestContext,
                                 completion: @escaping Completion<T>) {
-        let log = self.log, events = self.events
+        let log = self.log, events = self.events, blacklist = self.blacklist
         tokens.reportReuse(jti: jti, grace: policy.reuseGrace, now: time) { outcome in
             if case .success(.reused(let revoked, let withinGrace)?) = outcome {
+                if revoked > 0 { blacklist.invalidate() }
                 if !withinGrace {
                     log.warning("refresh token \(TokenIdentifiers.prefix(jti)) was reused after rotation; revoked \(revoked) tokens of its family")
                 }

@@ -2,7 +2,8 @@ import JSON
 import Store
 
 extension TokenService {
-    /// `POST /api/token/verify/`: any valid token; a blacklisted one is refused when BLACKLIST_AFTER_ROTATION is on.
+    /// `POST /api/token/verify/`: any valid token; with BLACKLIST_AFTER_ROTATION one whose jti is blacklisted is
+    /// refused, whatever its type (as SimpleJWT does). The blacklist is the in-memory view: no I/O per verify.
     public func verify(_ raw: String, context: RequestContext, completion outer: @escaping Completion<Void>) {
         let completion = reporting(outer)
         let time = clock.now()
@@ -12,13 +13,10 @@ extension TokenService {
             case .success(let value): token = value
             case .failure(let error): return completion(.failure(error))
             }
-            // Only refresh and sliding tokens are ever recorded, so only they can be blacklisted: an access token
-            // (the usual thing to verify) needs no store lookup, and the answer is the same.
-            let recordable = policy.tokenTypeClaim.map { token[$0] != .string(TokenKind.access.rawValue) } ?? true
-            guard policy.blacklistAfterRotation, recordable, let jti = minter.jti(of: token) else {
+            guard policy.blacklistAfterRotation, let jti = minter.jti(of: token), TokenService.isStorable(jti: jti) else {
                 return completion(.success(()))
             }
-            tokens.isBlacklisted(jti: jti) { [self] found in
+            blacklist.contains(jti: jti, now: time) { [self] found in
                 switch found {
                 case .success(true): completion(.failure(.blacklistedAtVerify))
                 case .success(false): completion(.success(()))
@@ -44,6 +42,7 @@ extension TokenService {
             tokens.blacklist(revoked, reason: .logout, now: time) { [self] done in
                 switch done {
                 case .success:
+                    blacklist.add(jti: revoked.jti, expiresAt: revoked.expiresAt)
                     events.record(.loggedOut(jti: revoked.jti, context: context))
                     completion(.success(()))
                 case .failure(let error): completion(.failure(storeFailure(error)))

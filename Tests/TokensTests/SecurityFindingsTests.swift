@@ -1,6 +1,8 @@
+import Foundation
 import JSON
 import Platform
 import Store
+import StoreSQLite
 import TestSupport
 import Tokens
 import XCTest
@@ -137,5 +139,41 @@ final class SecurityFindingsTests: XCTestCase {
         XCTAssertTrue(fixture.events.all.contains { $0.hasPrefix("reuseDetected 1 theft") }, "\(fixture.events.all)")
         let after = fixture.wait { fixture.service.refresh(current, context: .local, completion: $0) }
         XCTAssertEqual(after.failure, TokenError(.tokenNotValid, "Token is blacklisted"), "the thief's token died too")
+    }
+
+    /// SimpleJWT checks the blacklist by jti for every token at verify (BLACKLIST_AFTER_ROTATION), access tokens too.
+    func testVerifyRefusesAnyTokenWhoseJTIIsBlacklisted() throws {
+        var policy = TokenPolicy()
+        policy.blacklistAfterRotation = true
+        let fixture = try TokenServiceFixture(policy: policy)
+        try fixture.addUser("alice", password: "pw")
+        let access = try fixture.obtainPair("alice", "pw").get().access
+        let verify = { fixture.wait { fixture.service.verify(access.token, context: .local, completion: $0) } }
+        XCTAssertNoThrow(try verify().get())
+        let jti = try XCTUnwrap(try fixture.claims(of: access.token)["jti"]?.stringValue)
+        // Blacklisted by another process on the same database (the CLI, another instance).
+        let other = try SQLiteStore(path: fixture.store.path)
+        defer { other.close() }
+        _ = try StoreCall.wait {
+            other.blacklist(TokenRecord(jti: jti, userID: nil, createdAt: nil, expiresAt: Double(access.expiresAt)),
+                            reason: .admin, now: fixture.clock.now(), completion: $0)
+        }
+        // Another process's commit shows within the change feed's latency plus the view's refresh interval.
+        let deadline = Date().addingTimeInterval(5)
+        while (try? verify().get()) != nil && Date() < deadline { usleep(10_000) }
+        XCTAssertEqual(verify().failure, TokenError(.blacklisted, "Token is blacklisted"))
+    }
+
+    /// This process's own logout is seen by the very next verify.
+    func testOwnLogoutIsSeenAtOnce() throws {
+        var policy = TokenPolicy()
+        policy.blacklistAfterRotation = true
+        let fixture = try TokenServiceFixture(policy: policy)
+        try fixture.addUser("alice", password: "pw")
+        let refresh = try fixture.obtainPair("alice", "pw").get().refresh.token
+        XCTAssertNoThrow(try fixture.wait { fixture.service.verify(refresh, context: .local, completion: $0) }.get())
+        XCTAssertNoThrow(try fixture.wait { fixture.service.revoke(refresh, context: .local, completion: $0) }.get())
+        XCTAssertEqual(fixture.wait { fixture.service.verify(refresh, context: .local, completion: $0) }.failure?.code,
+                       .blacklisted)
     }
 }
