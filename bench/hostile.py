@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Hostile-client benchmark for authd (issue 10): bench/hostile.py [--quick]
+"""Hostile-client benchmark for authd (issue 10): bench/hostile.py [--quick] [slow silent wrong-password logout]
 
 Starts the release binary (.build/release/authd; build it with `swift build -c release`) with its own temporary
 settings on loopback, and measures, each load bounded in time and connections:
@@ -18,7 +18,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 AUTHD = os.environ.get("AUTHD", os.path.join(REPO, ".build/release/authd"))
 QUICK = "--quick" in sys.argv
 N = 2000 if QUICK else 10000
-PORT = int(os.environ.get("BASE_PORT", "18300"))
+BASE_PORT = int(os.environ.get("BASE_PORT", "18300"))
+PORT = BASE_PORT
 rows = []
 
 
@@ -140,12 +141,14 @@ def open_flood(count, payload=b""):
 
 
 def alive(flood):
+    """How many flood connections the daemon still holds open (reads what it sent; EOF or reset: closed)."""
     count = 0
     for s in flood:
         try:
-            data = s.recv(1, socket.MSG_PEEK)
-            if data:
-                count += 1
+            while True:
+                data = s.recv(65536)
+                if not data:
+                    break
         except BlockingIOError:
             count += 1
         except OSError:
@@ -154,12 +157,17 @@ def alive(flood):
 
 
 def scenario_slow_readers(work):
+    for requests in (100, 1600):
+        slow_readers(work, requests)
+
+
+def slow_readers(work, requests):
     d = Daemon(work, f"  max_connections: {N + 1000}\n  max_connections_per_address: {N + 1000}")
     try:
         d.cli("user", "add", "ada", "--password-stdin", stdin="pw\n")
-        access = json.loads(login(d, "ada", "pw")[1])["access"]
+        access = access_token(d)
         before = rss_mb(d.process.pid)
-        payload = b"OPTIONS /api/token/ HTTP/1.1\r\nHost: x\r\n\r\n" * 1600   # 64 KiB of requests, never read
+        payload = b"OPTIONS /api/token/ HTTP/1.1\r\nHost: x\r\n\r\n" * requests   # about 1 KiB of answer each, never read
         flood = open_flood(N, payload)
         time.sleep(5)
         during = rss_mb(d.process.pid)
@@ -167,7 +175,8 @@ def scenario_slow_readers(work):
         held = alive(flood)
         for s in flood:
             s.close()
-        rows.append((f"{N:,} slow readers (pipelined OPTIONS, never read)", f"RSS {before:.0f} → {during:.0f} MB",
+        rows.append((f"{N:,} slow readers ({requests:,} pipelined OPTIONS each, never read)",
+                     f"RSS {before:.0f} → {during:.0f} MB",
                      f"verify unix {unix[0]} ({unix[2]:.1f} ms), 127.0.0.2 {second[0]} ({second[2]:.1f} ms); "
                      f"{held:,} connections still open"))
     finally:
@@ -178,7 +187,7 @@ def scenario_silent(work):
     d = Daemon(work, "  request_timeout: 10s")
     try:
         d.cli("user", "add", "ada", "--password-stdin", stdin="pw\n")
-        access = json.loads(login(d, "ada", "pw")[1])["access"]
+        access = access_token(d)
         flood = open_flood(N)
         unix, second = verify_checks(d, access)
         time.sleep(12)
@@ -193,7 +202,8 @@ def scenario_silent(work):
 
 
 def scenario_login_flood(work):
-    d = Daemon(work, "  login_throttle:\n    enabled: false")
+    d = Daemon(work, "  login_throttle:\n    enabled: false",
+               hasher=f"iterations: {os.environ.get('FLOOD_ITERATIONS', '1500000')}")
     try:
         d.cli("user", "add", "victim", "--password-stdin", stdin="pw\n")
         d.cli("user", "add", "ada", "--password-stdin", stdin="pw\n")
@@ -219,16 +229,25 @@ def scenario_login_flood(work):
         d.stop()
 
 
+def summary(text):
+    """`authd bench`'s machine-readable line, shortened: rps, p50, p99, errors."""
+    for line in text.splitlines():
+        if line.startswith("result:"):
+            fields = dict(item.split("=", 1) for item in line.split()[1:])
+            return f"{float(fields['rps']):,.0f} req/s, p50 {fields['p50_ms']} ms, p99 {fields['p99_ms']} ms, errors {fields['errors']}"
+    return text.strip()
+
+
 def bench(args):
     out = subprocess.run([AUTHD, "bench", *args], capture_output=True, text=True)
-    return out.stdout.strip() + out.stderr.strip()
+    return summary(out.stdout + out.stderr)
 
 
 def scenario_logout_storm(work):
     d = Daemon(work, "  request_timeout: 10s", hasher="iterations: 1000")
     try:
         d.cli("user", "add", "ada", "--password-stdin", stdin="pw\n")
-        access = json.loads(login(d, "ada", "pw")[1])["access"]
+        access = access_token(d)
         tokens = os.path.join(work, "refresh.txt")
         subprocess.run([AUTHD, "bench", "mint-refresh", "--config", d.config, "--user", "ada", "--count", "200000",
                         "--out", tokens], check=True, stdout=subprocess.DEVNULL)
@@ -240,7 +259,7 @@ def scenario_logout_storm(work):
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         time.sleep(1)
         during = bench(verify)
-        storm_out = storm.communicate()[0].strip()
+        storm_out = summary(storm.communicate()[0])
         rows.append(("verify (Unix socket, 16 connections) alone", alone, ""))
         rows.append(("verify during a logout storm (32 connections of POST /blacklist/ over TCP)", during,
                      "storm: " + storm_out))
@@ -248,22 +267,35 @@ def scenario_logout_storm(work):
         d.stop()
 
 
+def access_token(d):
+    status, body, _ = login(d, "ada", "pw")
+    if status != 200:
+        sys.exit(f"login failed before the scenario: {status} {body!r}")
+    return json.loads(body)["access"]
+
+
 def main():
+    global PORT
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, N * 2 + 1000)), hard))
     if not os.path.exists(AUTHD):
         sys.exit(f"{AUTHD} is missing: run `swift build -c release` first")
-    for name, run in [("slow readers", scenario_slow_readers), ("silent connections", scenario_silent),
-                      ("wrong-password flood", scenario_login_flood), ("logout storm", scenario_logout_storm)]:
+    print("| scenario | result | notes |\n|---|---|---|", flush=True)
+    scenarios = [("slow readers", scenario_slow_readers), ("silent connections", scenario_silent),
+                 ("wrong-password flood", scenario_login_flood), ("logout storm", scenario_logout_storm)]
+    only = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
+    for index, (name, run) in enumerate(scenarios):
+        if only and name.split()[0] not in only:
+            continue
+        PORT = BASE_PORT + index   # a fresh port each: the last scenario's flood may still be closing
         work = tempfile.mkdtemp(prefix="authd-hostile.")
         log(name)
         try:
             run(work)
         finally:
             shutil.rmtree(work, ignore_errors=True)
-    print("| scenario | result | notes |\n|---|---|---|")
-    for row in rows:
-        print("| " + " | ".join(cell.replace("|", "/").replace("\n", " ") for cell in row) + " |")
+        while rows:
+            print("| " + " | ".join(cell.replace("|", "/").replace("\n", " ") for cell in rows.pop(0)) + " |", flush=True)
 
 
 if __name__ == "__main__":
