@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,13 +34,8 @@ final class RawHTTPClient {
         case .tcp(let host, let port):
             fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             if let source {
-                var local = sockaddr_in()
-                local.sin_family = sa_family_t(AF_INET)
-                inet_pton(AF_INET, source, &local.sin_addr)
-                let bound = withUnsafePointer(to: &local) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-                }
-                if bound != 0 { close(fd); throw ClientError("bind to \(source) failed: errno \(errno)") }
+                let code = bindSourceAddress(fd, source)
+                if code != 0 { close(fd); throw ClientError("bind to \(source) failed: errno \(code)") }
             }
             var addr = sockaddr_in()
             addr.sin_family = sa_family_t(AF_INET)

@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 import XCTest
 
 /// A response as read off the wire by `TestClient`.
@@ -33,13 +34,8 @@ final class TestClient {
         fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestClientError(description: "socket failed") }
         if let source {
-            var local = sockaddr_in()
-            local.sin_family = sa_family_t(AF_INET)
-            inet_pton(AF_INET, source, &local.sin_addr)
-            let bound = withUnsafePointer(to: &local) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard bound == 0 else { throw TestClientError(description: "bind to \(source) failed: errno \(errno)") }
+            let code = bindSourceAddress(fd, source)
+            guard code == 0 else { throw TestClientError(description: "bind to \(source) failed: errno \(code)") }
         }
         if var size = receiveBufferBytes {
             setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))

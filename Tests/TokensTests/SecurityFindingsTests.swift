@@ -143,10 +143,7 @@ final class SecurityFindingsTests: XCTestCase {
 
     /// SimpleJWT checks the blacklist by jti for every token at verify (BLACKLIST_AFTER_ROTATION), access tokens too.
     func testVerifyRefusesAnyTokenWhoseJTIIsBlacklisted() throws {
-        var policy = TokenPolicy()
-        policy.blacklistAfterRotation = true
-        let fixture = try TokenServiceFixture(policy: policy)
-        try fixture.addUser("alice", password: "pw")
+        let fixture = try blacklistingFixture()
         let access = try fixture.obtainPair("alice", "pw").get().access
         let verify = { fixture.wait { fixture.service.verify(access.token, context: .local, completion: $0) } }
         XCTAssertNoThrow(try verify().get())
@@ -166,14 +163,20 @@ final class SecurityFindingsTests: XCTestCase {
 
     /// This process's own logout is seen by the very next verify.
     func testOwnLogoutIsSeenAtOnce() throws {
-        var policy = TokenPolicy()
-        policy.blacklistAfterRotation = true
-        let fixture = try TokenServiceFixture(policy: policy)
-        try fixture.addUser("alice", password: "pw")
+        let fixture = try blacklistingFixture()
         let refresh = try fixture.obtainPair("alice", "pw").get().refresh.token
         XCTAssertNoThrow(try fixture.wait { fixture.service.verify(refresh, context: .local, completion: $0) }.get())
         XCTAssertNoThrow(try fixture.wait { fixture.service.revoke(refresh, context: .local, completion: $0) }.get())
         XCTAssertEqual(fixture.wait { fixture.service.verify(refresh, context: .local, completion: $0) }.failure?.code,
                        .blacklisted)
+    }
+
+    /// BLACKLIST_AFTER_ROTATION on, and a user alice/pw.
+    private func blacklistingFixture() throws -> TokenServiceFixture {
+        var policy = TokenPolicy()
+        policy.blacklistAfterRotation = true
+        let fixture = try TokenServiceFixture(policy: policy)
+        try fixture.addUser("alice", password: "pw")
+        return fixture
     }
 }
