@@ -37,7 +37,12 @@ final class HostileClientTests: ServerTestCase {
         let server = try startServer(Self.configuration { $0.maxConnections = 100; $0.maxConnectionsPerAddress = 5 },
                                      listeners: [.tcp(host: "0.0.0.0", port: 0)])
         let port = try XCTUnwrap(port(of: server))
+        // Each served once, so all five are counted before the sixth connects (two loops accept concurrently).
         let held = try (0..<5).map { _ in try TestClient(port: port) }
+        for client in held {
+            try client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            XCTAssertEqual(try client.readResponse()?.status, 200)
+        }
         let sixth = try TestClient(port: port)
         let refused = try XCTUnwrap(try sixth.readResponse())
         XCTAssertEqual(refused.status, 503)
