@@ -54,6 +54,8 @@ final class Connection {
     var awaitingFirstRequest = true
     /// When unsent output last appeared or shrank: a client that reads none of it for the write timeout is dropped.
     var lastWriteProgress: UInt64
+    /// Waiting in the loop's list of connections to drive again (it still has requests read ahead).
+    var scheduledResume = false
     /// Unsent output plus stashed input, as last added to the server-wide count (`ConnectionCounter.bufferedBytes`).
     var accountedBytes = 0
     var registeredEvents: UInt32

@@ -157,6 +157,9 @@ extension EventLoop {
         }
         connections[Int(fd)] = connection
         openConnections += 1
+        // The request usually arrived with the connection: answering it now spares a new client a wait behind every
+        // connection already ready (a busy loop serves ready connections in turn).
+        readable(connection)
     }
 
     // MARK: Events
@@ -174,7 +177,7 @@ extension EventLoop {
         }
     }
 
-    private func readable(_ connection: Connection) {
+    func readable(_ connection: Connection) {
         let result: IOResult
         do {
             result = try SystemCall.run("read") { read(connection.socket.raw, readBuffer.baseAddress, readBuffer.count) }
@@ -288,9 +291,13 @@ extension EventLoop {
     /// Moves every answer that is next in line into the output, writes, then decides what to wait for.
     func drive(_ connection: Connection) {
         guard connection.socket.isOpen, !connection.isLingering else { return }
+        // Fairness: one pipeline from the read-ahead per turn; the rest waits for the loop's next round, so a client
+        // that pipelines thousands of requests cannot hold the loop while others wait.
+        var fedFromStash = false
         while true {
             serializeReady(connection)
-            if mayFeedStash(connection) {
+            if mayFeedStash(connection) && !fedFromStash {
+                fedFromStash = true
                 let pending = connection.stash
                 connection.stash = []
                 pending.withUnsafeBytes { feed(connection, $0) }
@@ -298,7 +305,11 @@ extension EventLoop {
             }
             guard flush(connection) else { return }
             // What the kernel just took may make room for the requests read ahead.
-            if !mayFeedStash(connection) { break }
+            guard mayFeedStash(connection) else { break }
+            if fedFromStash {
+                resumeLater(connection)
+                break
+            }
         }
         account(connection)
         if connection.pendingOutput > 0, connectionCount.isOverBudget(configuration.outputBudgetBytes) {
@@ -320,6 +331,26 @@ extension EventLoop {
             }
         }
         updateInterest(connection)
+    }
+
+    private func resumeLater(_ connection: Connection) {
+        guard !connection.scheduledResume else { return }
+        connection.scheduledResume = true
+        resumable.append(connection)
+    }
+
+    /// Drives the connections that still had requests read ahead at the end of their last turn: at most a batch's
+    /// worth per round, so a round stays short and new connections are accepted between rounds.
+    func resumeConnections() {
+        let count = min(resumable.count, Int(Self.maxEventsPerWait))
+        let batch = resumable.prefix(count)
+        resumable.removeFirst(count)
+        for connection in batch {
+            connection.scheduledResume = false
+            let fd = Int(connection.socket.raw)
+            guard fd >= 0, fd < connections.count, connections[fd] === connection else { continue }
+            drive(connection)
+        }
     }
 
     private func mayFeedStash(_ connection: Connection) -> Bool {

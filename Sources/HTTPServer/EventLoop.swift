@@ -59,6 +59,8 @@ final class EventLoop: @unchecked Sendable {
     let sweepInterval: UInt64
     var lastShed: UInt64 = 0
     var lastStalledShed: UInt64 = 0
+    /// Connections with requests still read ahead after their turn (see `drive`), driven again after each batch.
+    var resumable: [Connection] = []
 
     init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, listeners: [Listener],
          connectionCount: ConnectionCounter, listenerRelease: ListenerRelease) throws(HTTPServerError) {
@@ -135,7 +137,7 @@ final class EventLoop: @unchecked Sendable {
         var nextSweep = now + sweepInterval
         while !(stopping && openConnections == 0) {
             let waitNanoseconds = nextSweep > now ? nextSweep - now : 0
-            let timeout = Int32(min(waitNanoseconds / 1_000_000 + 1, 1000))
+            let timeout = resumable.isEmpty ? Int32(min(waitNanoseconds / 1_000_000 + 1, 1000)) : 0
             let ready: Int
             do {
                 let result = try SystemCall.run("epoll_wait") {
@@ -150,9 +152,15 @@ final class EventLoop: @unchecked Sendable {
                 return
             }
             now = MonotonicClock.now()
+            // A saturated loop takes new connections first: otherwise a new client (a local service on the Unix
+            // socket, another address) waits behind every ready connection of a flood before it is even accepted.
+            if (ready == Int(Self.maxEventsPerWait) || !resumable.isEmpty) && !acceptPaused {
+                for listener in listeners { accept(from: listener) }
+            }
             for index in 0..<ready {
                 handle(events: events[index].events, token: events[index].data.u64)
             }
+            resumeConnections()
             if now >= nextSweep {
                 sweep()
                 nextSweep = now + sweepInterval
