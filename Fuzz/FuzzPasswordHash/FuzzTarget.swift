@@ -16,7 +16,12 @@ func fuzzPasswordHash(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let cheap: Bool
     switch parsed.parameters {
     case .pbkdf2(let iterations): cheap = iterations <= 64
-    case .scrypt(let n, let r, let p): cheap = n * r * p <= 4096
+    case .scrypt(let n, let r, let p):
+        // Overflow-checked: the fuzzer found that r·p of a planted hash overflows (the harness's own arithmetic;
+        // authd's checkScrypt already multiplied with overflow checks).
+        let (np, overflowed1) = n.multipliedReportingOverflow(by: p)
+        let (work, overflowed2) = np.multipliedReportingOverflow(by: r)
+        cheap = !overflowed1 && !overflowed2 && work <= 4096
     case .argon2(let costs): cheap = costs.memory <= 256 && costs.time <= 2 && costs.parallelism <= 2
     case .bcrypt(let rounds): cheap = rounds <= 4
     case .md5: cheap = true

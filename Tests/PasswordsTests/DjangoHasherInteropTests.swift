@@ -84,6 +84,8 @@ final class DjangoHasherInteropTests: XCTestCase {
         XCTAssertEqual(hasher.verify(Array("x".utf8), against: "bcrypt$$2b$31$" + String(repeating: "a", count: 53)), .invalid)
         XCTAssertEqual(hasher.verify(Array("x".utf8), against: "bcrypt$$2b$12$short"), .invalid)
         XCTAssertEqual(hasher.verify(Array("x".utf8), against: "md5$salt$nothex"), .invalid)
+        // Found by the password-hash fuzzer: N·r·p overflows Int (the harness crashed; authd must refuse it).
+        XCTAssertEqual(hasher.verify(Array("x".utf8), against: "scrypt$4$1$6111166$611116666166$2"), .invalid)
     }
 }
 
