@@ -21,6 +21,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .systemLibrary(name: "CYAML", path: "Sources/CYAML"),
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
+        .systemLibrary(name: "CArgon2", path: "Sources/CArgon2"),
+        .systemLibrary(name: "CCrypt", path: "Sources/CCrypt"),
 
         .target(name: "Platform", dependencies: ["CEpoll"]),
         .target(name: "JSON"),
@@ -29,27 +31,29 @@ let package = Package(
         .target(name: "Settings", dependencies: ["CYAML", "JOSE", "Logging", "Passwords", "Platform"]),
         .target(name: "Store"),
         .target(name: "StoreSQLite", dependencies: ["CSQLite", "Platform", "Store"]),
-        .target(name: "Passwords", dependencies: ["COpenSSL", "Platform"]),
+        .target(name: "Passwords", dependencies: ["CArgon2", "CCrypt", "COpenSSL", "Platform"]),
         .target(name: "HTTPServer", dependencies: ["CEpoll", "Platform"]),
         .target(name: "LoadGenerator", dependencies: ["Platform"]),
         .target(name: "Plugins", dependencies: ["Platform", "Settings", "JSON", "Store"]),
         .target(name: "Tokens", dependencies: ["COpenSSL", "JSON", "JOSE", "Logging", "Passwords", "Platform", "Store"]),
         .target(name: "Metrics"),
         .target(name: "API", dependencies: ["HTTPServer", "JSON", "Tokens", "Metrics", "Platform"]),
+        .target(name: "Audit", dependencies: ["Logging", "Tokens"]),
         .target(name: "Assembly", dependencies: [
-            "API", "HTTPServer", "JOSE", "JSON", "Logging", "Passwords", "Platform", "Plugins", "Settings", "Store",
+            "API", "Audit", "HTTPServer", "JOSE", "JSON", "Logging", "Passwords", "Platform", "Plugins", "Settings", "Store",
             "StoreSQLite", "Tokens", "Metrics",
         ]),
-        .target(name: "Daemon", dependencies: ["Assembly", "HTTPServer", "Logging", "Platform", "Plugins", "Settings",
+        .target(name: "Daemon", dependencies: ["Assembly", "Audit", "HTTPServer", "Logging", "Platform", "Plugins", "Settings",
                                          "Metrics"]),
-        .target(name: "AuthdCLI", dependencies: ["Assembly", "Daemon", "JOSE", "JSON", "LoadGenerator", "Passwords",
+        .target(name: "AuthdCLI", dependencies: ["Assembly", "Audit", "Daemon", "JOSE", "JSON", "LoadGenerator", "Passwords",
                                            "Platform", "Plugins", "Settings", "Store", "Tokens"]),
         .executableTarget(name: "authd", dependencies: ["AuthdCLI"]),
 
         .target(name: "TestSupport", dependencies: ["JOSE", "JSON", "Logging", "Passwords", "Platform", "Store", "StoreSQLite",
                                                   "Tokens"], path: "Tests/TestSupport"),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
-        .testTarget(name: "TokensTests", dependencies: ["Tokens", "Store", "Platform", "JSON", "TestSupport"]),
+        .testTarget(name: "TokensTests", dependencies: ["Tokens", "Store", "StoreSQLite", "Platform", "JSON", "TestSupport"]),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "Logging", "Tokens"]),
         .testTarget(name: "APITests", dependencies: ["API", "HTTPServer", "Tokens", "Store", "JSON", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "JOSETests", dependencies: ["JOSE", "JSON", "TestSupport"]),
@@ -63,3 +67,20 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Fuzzing (scripts/fuzz, FUZZING.md): libFuzzer targets, built only when AUTHD_FUZZ is set, with
+// -sanitize=fuzzer,address, so ordinary builds never see them.
+if Context.environment["AUTHD_FUZZ"] != nil {
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("FuzzHTTPRequest", ["HTTPServer"]),
+        ("FuzzJSON", ["JSON"]),
+        ("FuzzForms", ["API"]),
+        ("FuzzJWT", ["JOSE", "JSON"]),
+        ("FuzzSettings", ["Settings"]),
+        ("FuzzPasswordHash", ["Passwords"]),
+    ]
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(.executableTarget(name: name, dependencies: dependencies + ["FuzzSupport"], path: "Fuzz/\(name)"))
+    }
+}

@@ -43,6 +43,9 @@ public struct APIError: Error, Sendable {
             self.init(status: 401, body: ["detail": .string(error.detail)], headers: challenge)
         case .blacklisted:
             self.init(status: 400, body: ["non_field_errors": .array([.string(error.detail)])])
+        case .throttled:
+            self.init(status: 429, body: ["detail": .string(error.detail)],
+                      headers: [("Retry-After", String(error.retryAfter ?? 1))])
         default:
             self.init(status: 503, body: ["detail": .string(error.detail)], headers: [("Retry-After", "1")])
         }

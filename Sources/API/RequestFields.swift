@@ -17,7 +17,8 @@ public struct RequestFields: Sendable {
     /// Parses `body` according to `contentType`. An empty body is an empty form whatever its type (as in DRF).
     public static func parse(body: [UInt8], contentType: String?) throws(APIError) -> RequestFields {
         if body.isEmpty { return RequestFields() }
-        guard let contentType else { return RequestFields() }
+        // DRF: a body with no Content-Type matches no parser.
+        guard let contentType else { throw APIError.detail(415, "Unsupported media type \"\" in request.") }
         // The common case, without splitting and lower-casing the header value into new strings.
         if MediaType.isPlainJSON(contentType) { return try parseJSON(body) }
         let media = MediaType(contentType)

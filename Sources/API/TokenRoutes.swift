@@ -1,5 +1,6 @@
 import HTTPServer
 import JSON
+import Platform
 import Tokens
 
 /// SimpleJWT's six endpoints as routes under a listener's prefix: each parses the request as DRF would, asks
@@ -9,11 +10,14 @@ public struct TokenRoutes: Sendable {
     let delivery: any TokenDelivery
     /// The challenge of 401 answers: `Bearer realm="api"` (the first of AUTH_HEADER_TYPES).
     let wwwAuthenticate: String
+    /// Peers whose forwarding headers name the client (`security.trusted_proxies`).
+    let trustedProxies: [IPRange]
 
-    public init(service: TokenService, delivery: any TokenDelivery) {
+    public init(service: TokenService, delivery: any TokenDelivery, trustedProxies: [IPRange] = []) {
         self.service = service
         self.delivery = delivery
         self.wwwAuthenticate = service.policy.wwwAuthenticate
+        self.trustedProxies = trustedProxies
     }
 
     /// DRF's response headers (`Allow`, `Vary`) plus no-store: token responses must never be cached.
@@ -50,7 +54,7 @@ public struct TokenRoutes: Sendable {
         if let refusal = delivery.admit(request, to: endpoint) {
             return delivery.refused(refusal, at: endpoint, request: request, headers: headers)
         }
-        let context = RequestContext(peer: request.peer, listener: request.listenerTag)
+        let context = RequestContext(peer: ClientAddress.of(request, trusting: trustedProxies), listener: request.listenerTag)
         let delivery = self.delivery, service = self.service, challenge = wwwAuthenticate
         let refuse: @Sendable (TokenError) -> HTTPResponse = { error in
             delivery.refused(APIError(error, wwwAuthenticate: challenge), at: endpoint, request: request, headers: headers)

@@ -1,5 +1,6 @@
 import API
 import JOSE
+import Platform
 import Settings
 import Tokens
 
@@ -12,6 +13,7 @@ struct ListenerRoutes {
     let keys: KeySettings
     let codec: JWTCodec
     let browser: BrowserSupport
+    var trustedProxies: [IPRange] = []
 
     func responder() -> RouterResponder {
         var router = Router()
@@ -21,7 +23,8 @@ struct ListenerRoutes {
                 if case .success = result { done(true) } else { done(false) }
             }
         }))
-        TokenRoutes(service: tokens, delivery: delivery()).register(in: &router, prefix: listener.prefix)
+        TokenRoutes(service: tokens, delivery: delivery(), trustedProxies: trustedProxies)
+            .register(in: &router, prefix: listener.prefix)
         router.add(browser.forwardAuthRoute(for: listener))
         // Only asymmetric keys are published; with HMAC alone there is nothing to serve and the path is a 404.
         let jwks = codec.jwks

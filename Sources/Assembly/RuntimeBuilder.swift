@@ -1,4 +1,5 @@
 import API
+import Audit
 import JOSE
 import Logging
 import Passwords
@@ -56,11 +57,13 @@ public struct RuntimeBuilder {
         let tokens = TokenService(policy: parts.policy, codec: parts.codec, users: services.store,
                                   tokens: services.store, hasher: parts.hasher, hashingPool: services.hashingPool,
                                   claimsPool: services.claimsPool, claims: claims, log: parts.log,
-                                  events: TokenEventMetrics(services.metrics))
+                                  events: TokenEventSinks([TokenEventMetrics(services.metrics), AuditLog(log: parts.log)]),
+                                  throttle: services.loginThrottle, blacklist: services.blacklist)
         let browser = BrowserSupport(settings: settings, tokens: tokens, store: services.store)
         let responders = settings.listen.map { listener in
             ListenerRoutes(listener: listener, tokens: tokens, services: services, keys: settings.keys,
-                           codec: parts.codec, browser: browser).responder()
+                           codec: parts.codec, browser: browser,
+                           trustedProxies: settings.security.trustedProxies).responder()
         }
         return Runtime(settings: settings, policy: parts.policy, codec: parts.codec, hasher: parts.hasher,
                        claims: claims, tokens: tokens, responders: responders, log: parts.log)
@@ -140,7 +143,7 @@ public struct RuntimeBuilder {
     }
 
     public static func makeLogger(_ logging: LoggingSettings) -> Logger {
-        Logger(level: logging.level)
+        Logger(level: logging.level, format: logging.format)
     }
 
     /// The signer alone, for tools that mint tokens (`authd bench mint-refresh`) and inspect them.

@@ -5,6 +5,7 @@ import Platform
 import Settings
 import Store
 import StoreSQLite
+import Tokens
 
 /// The long-lived parts of a serving daemon, outside any `Runtime`: the store and the worker pools. A reload
 /// keeps them; changing them (a new store location, pool sizes) needs a restart.
@@ -17,11 +18,17 @@ public final class Services: Sendable {
     public let claimsPool: WorkerPool
     /// Counters and histograms outlive runtimes, so a reload never resets them (Prometheus counters only grow).
     public let metrics = MetricsRegistry()
+    /// `security.login_throttle`: its counters outlive a reload.
+    public let loginThrottle: LoginThrottle?
+    /// Verify's in-memory blacklist, kept in step with the store.
+    public let blacklist: BlacklistView
 
-    init(store: any StoreBackend, hashingPool: WorkerPool, claimsPool: WorkerPool) {
+    init(store: any StoreBackend, hashingPool: WorkerPool, claimsPool: WorkerPool, loginThrottle: LoginThrottle?) {
         self.store = store
         self.hashingPool = hashingPool
         self.claimsPool = claimsPool
+        self.loginThrottle = loginThrottle
+        blacklist = BlacklistView(store: store, changes: store)
     }
 
     /// Opens the store (creating and migrating it when needed) and starts the pools.
@@ -33,7 +40,8 @@ public final class Services: Sendable {
         return Services(store: store,
                         hashingPool: WorkerPool(workers: settings.passwords.workers, queueLimit: settings.passwords.queue),
                         claimsPool: WorkerPool(workers: claimsWorkers, queueLimit: 4 * claimsWorkers, name: "authd-claims",
-                                                niceness: 0))
+                                                niceness: 0),
+                        loginThrottle: LoginThrottle(settings.security.loginThrottle))
     }
 
     /// The store alone: user administration needs no key and no pool.

@@ -57,6 +57,7 @@ public struct TokenEventMetrics: TokenEventSink {
         case .unknownUser: return "unknown_user"
         case .badPassword: return "bad_password"
         case .inactive: return "inactive"
+        case .throttled: return "throttled"
         }
     }
 

@@ -1,4 +1,5 @@
 import Assembly
+import Audit
 import Passwords
 import Platform
 import Settings
@@ -72,6 +73,7 @@ enum UserCommand {
         try withStore(context) { store throws(StoreError) in
             try StoreCall.wait { store.setPassword(username: name, hash: hash, completion: $0) }
         }
+        AuditLog(log: RuntimeBuilder.makeLogger(settings.logging)).passwordChanged(username: name, by: SystemUser.current)
         print("password of \(name) changed")
     }
 

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Assembly
+import Audit
 import HTTPServer
 import Logging
 import Metrics
@@ -37,6 +38,12 @@ public final class Daemon {
         configuration.maxConnections = settings.security.maxConnections
         configuration.idleTimeout = settings.security.idleTimeout.seconds
         configuration.requestTimeout = settings.security.requestTimeout.seconds
+        configuration.writeTimeout = settings.security.writeTimeout.seconds
+        configuration.maxConnectionsPerAddress = settings.security.maxConnectionsPerAddress
+        configuration.outputBudgetBytes = settings.security.outputBudgetBytes
+        configuration.exemptAddresses = settings.security.trustedProxies
+        // Connections, plus the store's files, pools and listeners.
+        let openFiles = OpenFileLimit.raise(toAtLeast: configuration.maxConnections + 256)
 
         ProcessTuning.applyForServing()
         let services = try Services.open(settings, eventLoops: configuration.eventLoops)
@@ -60,6 +67,10 @@ public final class Daemon {
         }
         for address in server.boundAddresses { log.info("listening on \(address)") }
         for warning in settings.warnings + runtime.codec.warnings { log.warning(warning) }
+        if openFiles < configuration.maxConnections + 256 {
+            log.warning("the open-file limit is \(openFiles), below security.max_connections (\(configuration.maxConnections)) "
+                + "plus the daemon's own files; raise LimitNOFILE= or lower security.max_connections")
+        }
         log.info("ready: \(runtime.codec.algorithm.rawValue) tokens\(Self.keyIDs(runtime)), store \(services.store.location)")
         let metrics = DaemonMetrics(services.metrics, server: server)
         SystemdNotifier.notify("READY=1")
@@ -84,9 +95,11 @@ public final class Daemon {
     /// The one place a reload is reported: the log (every error with file:line:col) and the reload metrics.
     static func report(_ outcome: Reloader.Outcome, runtime: Runtime, metrics: DaemonMetrics) {
         let log = runtime.log
+        let audit = AuditLog(log: log)
         switch outcome {
         case .applied(let needsRestart, let warnings):
             metrics.reloadSucceeded()
+            audit.reload(succeeded: true, detail: needsRestart.isEmpty ? "" : "needs a restart: " + needsRestart.joined(separator: ", "))
             for warning in warnings { log.warning(warning) }
             for setting in needsRestart {
                 log.warning("reload: \(setting) changed; this needs a restart (systemctl restart authd), the running value stays")
@@ -95,6 +108,7 @@ public final class Daemon {
                 + "access \(runtime.settings.simpleJWT.accessTokenLifetime), refresh \(runtime.settings.simpleJWT.refreshTokenLifetime)")
         case .refused(let problems):
             metrics.reloadFailed()
+            audit.reload(succeeded: false, detail: "\(problems.count) problem(s) in the settings")
             log.error("reload failed, the previous settings keep serving:\n" + problems.joined(separator: "\n"))
         }
     }

@@ -29,6 +29,8 @@ final class Connection {
     /// reach a new connection that reused the fd.
     let id: UInt64
     let isTCP: Bool
+    /// The client's IP address, or "unix": the key of the per-address connection cap.
+    let peer: String
     var parser: HTTPRequestParser
 
     var slots: [Connection.Slot] = []
@@ -44,20 +46,37 @@ final class Connection {
     /// Non-zero while lingering: writes are shut down, reads are discarded until this monotonic time.
     var lingerDeadline: UInt64 = 0
     var lastActivity: UInt64
-    /// When the first byte of the current partial request arrived, 0 if none.
-    var requestStart: UInt64 = 0
+    /// When the first byte of the current partial request arrived, 0 if none. A new connection starts its clock
+    /// when it is accepted: its first request must arrive within the request timeout, so a connection that
+    /// never sends a byte cannot hold a slot for the whole idle timeout.
+    var requestStart: UInt64
+    /// Until the first request (or refusal), empty lines do not count as progress.
+    var awaitingFirstRequest = true
+    /// When unsent output last appeared or shrank: a client that reads none of it for the write timeout is dropped.
+    var lastWriteProgress: UInt64
+    /// Waiting in the loop's list of connections to drive again (it still has requests read ahead).
+    var scheduledResume = false
+    /// Unsent output plus stashed input, as last added to the server-wide count (`ConnectionCounter.bufferedBytes`).
+    var accountedBytes = 0
     var registeredEvents: UInt32
 
-    init(socket: FileDescriptor, id: UInt64, isTCP: Bool, parser: HTTPRequestParser, now: UInt64, events: UInt32) {
+    init(socket: FileDescriptor, id: UInt64, isTCP: Bool, peer: String, parser: HTTPRequestParser, now: UInt64,
+         events: UInt32) {
         self.socket = socket
         self.id = id
         self.isTCP = isTCP
+        self.peer = peer
         self.parser = parser
         self.lastActivity = now
+        self.requestStart = now
+        self.lastWriteProgress = now
         self.registeredEvents = events
     }
 
     var pendingOutput: Int { output.count - outputOffset }
+
+    /// What this connection holds in buffers: unsent output and input read ahead of the pipeline.
+    var bufferedBytes: Int { pendingOutput + stash.count }
 
     var isLingering: Bool { lingerDeadline != 0 }
 

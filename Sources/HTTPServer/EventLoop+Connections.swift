@@ -4,12 +4,14 @@ import Platform
 
 /// Connection handling of an event loop: accept, read, parse, answer in order, write, close.
 extension EventLoop {
-    private static let overloadResponse: [UInt8] = {
+    private static let overloadResponse = closingAnswer(503, "Too many connections; try again later.")
+    private static let addressOverloadResponse = closingAnswer(503, "Too many connections from your address; close some and try again.")
+
+    private static func closingAnswer(_ status: Int, _ detail: String) -> [UInt8] {
         var bytes: [UInt8] = []
-        ResponseSerializer.append(.error(503, "Too many connections; try again later."), isHead: false, closes: true,
-                                  isHTTP10: false, date: [], to: &bytes)
+        ResponseSerializer.append(.error(status, detail), isHead: false, closes: true, isHTTP10: false, date: [], to: &bytes)
         return bytes
-    }()
+    }
 
     // MARK: Accept
 
@@ -42,16 +44,20 @@ extension EventLoop {
             }
             guard case let .value(fd) = result else { return }
             let socket = FileDescriptor(Int32(fd))
-            if connectionCount.value.add(1, ordering: .relaxed).newValue > configuration.maxConnections {
-                connectionCount.value.subtract(1, ordering: .relaxed)
-                // Best effort: the client has usually not sent anything yet, so it reads this before our close.
-                _ = try? SystemCall.run("send") {
-                    Self.overloadResponse.withUnsafeBytes { send(socket.raw, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                }
-                socket.close()
+            let isTCP = listener.family == .tcp
+            let peer = isTCP ? SocketAddress.ipText(&storage) : "unix"
+            // Nearly full: the oldest idle connections make room, before anyone is turned away.
+            if connectionCount.isNearlyFull { shedIdleConnections() }
+            switch connectionCount.admit(peer: peer, isTCP: isTCP) {
+            case .admitted:
+                break
+            case .full:
+                turnAway(socket, Self.overloadResponse)
+                continue
+            case .addressFull:
+                turnAway(socket, Self.addressOverloadResponse)
                 continue
             }
-            let peer = listener.family == .unix ? "unix" : SocketAddress.ipText(&storage)
             // EPOLLEXCLUSIVE wakes one loop, which then drains the whole backlog: without this, a burst of
             // connections (a client pool opening) all lands on one loop and one core.
             let target = leastLoaded()
@@ -66,6 +72,40 @@ extension EventLoop {
             }
             adopt(socket, from: listener, peer: peer)
         }
+    }
+
+    /// Best effort: the client has usually not sent anything yet, so it reads this before our close.
+    private func turnAway(_ socket: FileDescriptor, _ answer: [UInt8]) {
+        _ = try? SystemCall.run("send") {
+            answer.withUnsafeBytes { send(socket.raw, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        }
+        socket.close()
+    }
+
+    /// Closes the oldest tenth of this loop's idle connections (nothing received, nothing owed), at most once per
+    /// `shedIntervalNanoseconds`: a table filled by silent or idle clients keeps room for new ones.
+    func shedIdleConnections() {
+        guard now &- lastShed >= Self.shedIntervalNanoseconds else { return }
+        lastShed = now
+        var idle = connections.compactMap { $0 }.filter(\.isIdle)
+        guard !idle.isEmpty else { return }
+        idle.sort { $0.lastActivity < $1.lastActivity }
+        for connection in idle.prefix(max(1, idle.count / 10)) { close(connection) }
+    }
+
+    /// Whether answers waiting across the server exceed the output budget, after this loop has dropped its
+    /// connections whose clients do not read (oldest progress first) to get back under it.
+    func isOverBudget() -> Bool {
+        guard connectionCount.isOverBudget(configuration.outputBudgetBytes) else { return false }
+        guard now &- lastStalledShed >= Self.shedIntervalNanoseconds else { return true }
+        lastStalledShed = now
+        var stalled = connections.compactMap { $0 }.filter { $0.pendingOutput > 0 }
+        stalled.sort { $0.lastWriteProgress < $1.lastWriteProgress }
+        for connection in stalled {
+            close(connection)
+            if !connectionCount.isOverBudget(configuration.outputBudgetBytes) { return false }
+        }
+        return true
     }
 
     /// The loop with the fewest connections, this one when tied (no hand-over needed).
@@ -100,22 +140,26 @@ extension EventLoop {
         // 31 bits of generation keep ids below the listener and wake-up tokens.
         generation = (generation + 1) & 0x7FFF_FFFF
         let id = (generation << 32) | UInt64(UInt32(fd))
+        let isTCP = listener.family == .tcp
         do {
             try register(fd, events: EPOLLIN.rawValue, token: id)
         } catch {
-            connectionCount.value.subtract(1, ordering: .relaxed)
+            connectionCount.release(peer: peer, isTCP: isTCP)
             load.subtract(1, ordering: .relaxed)
             return  // `socket` closes the descriptor as it goes out of scope
         }
         let parser = HTTPRequestParser(maxHeaderBytes: configuration.maxHeaderBytes, maxBodyBytes: configuration.maxBodyBytes,
                                        listenerTag: listener.tag, peer: peer)
-        let connection = Connection(socket: socket, id: id, isTCP: listener.family == .tcp, parser: parser,
+        let connection = Connection(socket: socket, id: id, isTCP: isTCP, peer: peer, parser: parser,
                                     now: now, events: EPOLLIN.rawValue)
         if connections.count <= Int(fd) {
             connections.append(contentsOf: repeatElement(nil, count: Int(fd) + 1 - connections.count))
         }
         connections[Int(fd)] = connection
         openConnections += 1
+        // The request usually arrived with the connection: answering it now spares a new client a wait behind every
+        // connection already ready (a busy loop serves ready connections in turn).
+        readable(connection)
     }
 
     // MARK: Events
@@ -133,7 +177,7 @@ extension EventLoop {
         }
     }
 
-    private func readable(_ connection: Connection) {
+    func readable(_ connection: Connection) {
         let result: IOResult
         do {
             result = try SystemCall.run("read") { read(connection.socket.raw, readBuffer.baseAddress, readBuffer.count) }
@@ -164,7 +208,9 @@ extension EventLoop {
     private func feed(_ connection: Connection, _ bytes: UnsafeRawBufferPointer) {
         var offset = 0
         while offset < bytes.count && connection.acceptsRequests {
-            if connection.slots.count >= configuration.maxPipelinedRequests {
+            // A full pipeline, or answers the client has not read yet: the rest waits until they are sent.
+            if connection.slots.count >= configuration.maxPipelinedRequests
+                || connection.pendingOutput >= configuration.maxPendingOutputBytes {
                 connection.stash.append(contentsOf: bytes[offset...])
                 break
             }
@@ -176,16 +222,25 @@ extension EventLoop {
             case .expectContinue:
                 appendSlot(to: connection, content: .interimContinue, closes: false, isHead: false, isHTTP10: false)
             case let .request(request, keepAlive):
+                connection.awaitingFirstRequest = false
                 connection.requestStart = 0
-                dispatch(request, keepAlive: keepAlive, on: connection)
+                if isOverBudget() {
+                    // Answers already wait everywhere, and none of this loop's clients who do not read were left to
+                    // drop: take no more work.
+                    refuse(connection, ParseFailure(503, "The server is busy; try again later."))
+                } else {
+                    dispatch(request, keepAlive: keepAlive, on: connection)
+                    serializeReady(connection)
+                }
             case let .failure(failure):
+                connection.awaitingFirstRequest = false
                 connection.requestStart = 0
                 refuse(connection, failure)
             }
         }
         if connection.parser.isMidRequest && connection.acceptsRequests {
             if connection.requestStart == 0 { connection.requestStart = now }
-        } else {
+        } else if !connection.awaitingFirstRequest {
             connection.requestStart = 0
         }
     }
@@ -236,22 +291,31 @@ extension EventLoop {
     /// Moves every answer that is next in line into the output, writes, then decides what to wait for.
     func drive(_ connection: Connection) {
         guard connection.socket.isOpen, !connection.isLingering else { return }
-        var progressed = true
-        while progressed {
-            progressed = false
-            while let slot = connection.slots.first, slot.isReady, !connection.closeWhenFlushed {
-                connection.slots.removeFirst()
-                serialize(slot, on: connection)
-            }
-            if !connection.stash.isEmpty, connection.acceptsRequests, !connection.closeWhenFlushed,
-               connection.slots.count < configuration.maxPipelinedRequests {
+        // Fairness: one pipeline from the read-ahead per turn; the rest waits for the loop's next round, so a client
+        // that pipelines thousands of requests cannot hold the loop while others wait.
+        var fedFromStash = false
+        while true {
+            serializeReady(connection)
+            if mayFeedStash(connection) && !fedFromStash {
+                fedFromStash = true
                 let pending = connection.stash
                 connection.stash = []
                 pending.withUnsafeBytes { feed(connection, $0) }
-                progressed = true
+                continue
+            }
+            guard flush(connection) else { return }
+            // What the kernel just took may make room for the requests read ahead.
+            guard mayFeedStash(connection) else { break }
+            if fedFromStash {
+                resumeLater(connection)
+                break
             }
         }
-        guard flush(connection) else { return }
+        account(connection)
+        if connection.pendingOutput > 0, connectionCount.isOverBudget(configuration.outputBudgetBytes) {
+            close(connection)  // its client does not read, and answers already wait everywhere
+            return
+        }
         if connection.pendingOutput == 0 {
             if connection.closeWhenFlushed {
                 startLingering(connection)
@@ -269,7 +333,42 @@ extension EventLoop {
         updateInterest(connection)
     }
 
+    private func resumeLater(_ connection: Connection) {
+        guard !connection.scheduledResume else { return }
+        connection.scheduledResume = true
+        resumable.append(connection)
+    }
+
+    /// Drives the connections that still had requests read ahead at the end of their last turn: at most a batch's
+    /// worth per round, so a round stays short and new connections are accepted between rounds.
+    func resumeConnections() {
+        let count = min(resumable.count, Int(Self.maxEventsPerWait))
+        let batch = resumable.prefix(count)
+        resumable.removeFirst(count)
+        for connection in batch {
+            connection.scheduledResume = false
+            let fd = Int(connection.socket.raw)
+            guard fd >= 0, fd < connections.count, connections[fd] === connection else { continue }
+            drive(connection)
+        }
+    }
+
+    private func mayFeedStash(_ connection: Connection) -> Bool {
+        !connection.stash.isEmpty && connection.acceptsRequests && !connection.closeWhenFlushed
+            && connection.slots.count < configuration.maxPipelinedRequests
+            && connection.pendingOutput < configuration.maxPendingOutputBytes
+    }
+
+    /// Moves the answers that are next in line into the output.
+    private func serializeReady(_ connection: Connection) {
+        while let slot = connection.slots.first, slot.isReady, !connection.closeWhenFlushed {
+            connection.slots.removeFirst()
+            serialize(slot, on: connection)
+        }
+    }
+
     private func serialize(_ slot: Connection.Slot, on connection: Connection) {
+        if connection.pendingOutput == 0 { connection.lastWriteProgress = now }
         switch slot.content {
         case .waiting:
             return
@@ -311,6 +410,7 @@ extension EventLoop {
             guard case let .value(written) = result, written > 0 else { break }
             connection.outputOffset += written
             connection.lastActivity = now
+            connection.lastWriteProgress = now
         }
         if connection.pendingOutput == 0 && !connection.output.isEmpty {
             // Release the buffer: idle connections must not keep response-sized allocations.
@@ -331,6 +431,7 @@ extension EventLoop {
         connection.lingerDeadline = now + Self.lingerNanoseconds
         connection.slots = []
         connection.stash = []
+        account(connection)
         updateInterest(connection)
     }
 
@@ -341,7 +442,7 @@ extension EventLoop {
         } else {
             let wantsInput = !connection.peerClosed && connection.acceptsRequests && connection.stash.isEmpty
                 && connection.slots.count < configuration.maxPipelinedRequests
-                && connection.pendingOutput < Self.maxPendingOutput
+                && connection.pendingOutput < configuration.maxPendingOutputBytes
             if wantsInput { events |= EPOLLIN.rawValue }
             if connection.pendingOutput > 0 { events |= EPOLLOUT.rawValue }
         }
@@ -365,6 +466,16 @@ extension EventLoop {
         connection.socket.close()
         openConnections -= 1
         load.subtract(1, ordering: .relaxed)
-        connectionCount.value.subtract(1, ordering: .relaxed)
+        connectionCount.bufferedBytes.subtract(connection.accountedBytes, ordering: .relaxed)
+        connection.accountedBytes = 0
+        connectionCount.release(peer: connection.peer, isTCP: connection.isTCP)
+    }
+
+    /// Brings the server-wide count of buffered bytes up to date with this connection.
+    private func account(_ connection: Connection) {
+        let current = connection.bufferedBytes
+        guard current != connection.accountedBytes else { return }
+        connectionCount.bufferedBytes.add(current - connection.accountedBytes, ordering: .relaxed)
+        connection.accountedBytes = current
     }
 }

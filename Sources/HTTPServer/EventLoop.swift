@@ -23,8 +23,8 @@ final class EventLoop: @unchecked Sendable {
     /// How long a closing connection keeps draining input so that the client reads our last response
     /// instead of a reset (closing with unread input sends RST).
     static let lingerNanoseconds: UInt64 = 2_000_000_000
-    /// Beyond this much unsent output the loop stops reading from the connection.
-    static let maxPendingOutput = 1 << 20
+    /// While the table is nearly full, idle connections are shed at most this often per loop (a scan and a sort).
+    static let shedIntervalNanoseconds: UInt64 = 100_000_000
 
     let configuration: HTTPServerConfiguration
     let responder: any HTTPResponder
@@ -55,7 +55,12 @@ final class EventLoop: @unchecked Sendable {
 
     let idleTimeout: UInt64
     let requestTimeout: UInt64
+    let writeTimeout: UInt64
     let sweepInterval: UInt64
+    var lastShed: UInt64 = 0
+    var lastStalledShed: UInt64 = 0
+    /// Connections with requests still read ahead after their turn (see `drive`), driven again after each batch.
+    var resumable: [Connection] = []
 
     init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, listeners: [Listener],
          connectionCount: ConnectionCounter, listenerRelease: ListenerRelease) throws(HTTPServerError) {
@@ -66,8 +71,9 @@ final class EventLoop: @unchecked Sendable {
         self.listenerRelease = listenerRelease
         idleTimeout = MonotonicClock.nanoseconds(configuration.idleTimeout)
         requestTimeout = MonotonicClock.nanoseconds(configuration.requestTimeout)
+        writeTimeout = MonotonicClock.nanoseconds(configuration.writeTimeout)
         // Timeouts are checked by a periodic sweep; a quarter of the shortest one keeps them within 25 %.
-        sweepInterval = max(5_000_000, min(1_000_000_000, min(idleTimeout, requestTimeout) / 4))
+        sweepInterval = max(5_000_000, min(1_000_000_000, min(idleTimeout, requestTimeout, writeTimeout) / 4))
         epoll = FileDescriptor(Int32(try SystemCall.value("epoll_create1", throwing: HTTPServerError.self) {
             Int(epoll_create1(Int32(EPOLL_CLOEXEC)))
         }))
@@ -117,10 +123,10 @@ final class EventLoop: @unchecked Sendable {
             queue = []
             return taken
         }
-        for case let .adopt(fd, _, _) in late {
+        for case let .adopt(fd, listener, peer) in late {
             FileDescriptor(fd).close()
             load.subtract(1, ordering: .relaxed)
-            connectionCount.value.subtract(1, ordering: .relaxed)
+            connectionCount.release(peer: peer, isTCP: listeners.indices.contains(listener) && listeners[listener].family == .tcp)
         }
         siblings = []
     }
@@ -131,7 +137,7 @@ final class EventLoop: @unchecked Sendable {
         var nextSweep = now + sweepInterval
         while !(stopping && openConnections == 0) {
             let waitNanoseconds = nextSweep > now ? nextSweep - now : 0
-            let timeout = Int32(min(waitNanoseconds / 1_000_000 + 1, 1000))
+            let timeout = resumable.isEmpty ? Int32(min(waitNanoseconds / 1_000_000 + 1, 1000)) : 0
             let ready: Int
             do {
                 let result = try SystemCall.run("epoll_wait") {
@@ -146,9 +152,15 @@ final class EventLoop: @unchecked Sendable {
                 return
             }
             now = MonotonicClock.now()
+            // A saturated loop takes new connections first: otherwise a new client (a local service on the Unix
+            // socket, another address) waits behind every ready connection of a flood before it is even accepted.
+            if (ready == Int(Self.maxEventsPerWait) || !resumable.isEmpty) && !acceptPaused {
+                for listener in listeners { accept(from: listener) }
+            }
             for index in 0..<ready {
                 handle(events: events[index].events, token: events[index].data.u64)
             }
+            resumeConnections()
             if now >= nextSweep {
                 sweep()
                 nextSweep = now + sweepInterval
@@ -191,7 +203,8 @@ final class EventLoop: @unchecked Sendable {
                 guard !stopping, listenerIndex < listeners.count else {
                     socket.close()
                     load.subtract(1, ordering: .relaxed)
-                    connectionCount.value.subtract(1, ordering: .relaxed)
+                    connectionCount.release(peer: peer, isTCP: listeners.indices.contains(listenerIndex)
+                                                && listeners[listenerIndex].family == .tcp)
                     continue
                 }
                 adopt(socket, from: listeners[listenerIndex], peer: peer)
@@ -212,12 +225,14 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    /// Applies the idle, request and linger timeouts, and resumes accepting after descriptor exhaustion.
+    /// Applies the idle, request, write and linger timeouts, and resumes accepting after descriptor exhaustion.
     private func sweep() {
         if acceptPaused && !stopping {
             acceptPaused = false
             try? registerListeners()
         }
+        if connectionCount.isNearlyFull && !stopping { shedIdleConnections() }
+        _ = isOverBudget()
         for case let connection? in connections {
             if connection.isLingering {
                 if now >= connection.lingerDeadline { close(connection) }
@@ -226,15 +241,20 @@ final class EventLoop: @unchecked Sendable {
             if connection.requestStart != 0, connection.acceptsRequests,
                connection.slots.count < configuration.maxPipelinedRequests,
                now - connection.requestStart > requestTimeout {
-                refuse(connection, ParseFailure(408, "The request was not received in time."))
-                drive(connection)
+                if connection.isIdle {
+                    close(connection)  // never sent a request: nothing to answer
+                } else {
+                    refuse(connection, ParseFailure(408, "The request was not received in time."))
+                    drive(connection)
+                }
+                continue
+            }
+            if connection.pendingOutput > 0, now - connection.lastWriteProgress > writeTimeout {
+                close(connection)  // a client that stopped reading its responses
                 continue
             }
             let quiet = now > connection.lastActivity && now - connection.lastActivity > idleTimeout
-            if quiet && (connection.isIdle || connection.pendingOutput > 0) {
-                // Idle keep-alive, or a client that stopped reading its responses.
-                close(connection)
-            }
+            if quiet && connection.isIdle { close(connection) }
         }
     }
 
@@ -266,9 +286,4 @@ final class EventLoop: @unchecked Sendable {
     private func closeAll() {
         for case let connection? in connections { close(connection) }
     }
-}
-
-/// Open client connections across all loops, for `maxConnections`.
-final class ConnectionCounter: Sendable {
-    let value = Atomic<Int>(0)
 }

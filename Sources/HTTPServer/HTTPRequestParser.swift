@@ -191,6 +191,8 @@ struct HTTPRequestParser {
     }
 
     /// chunk-size = 1*HEXDIG, then optional `;` extensions which are checked for stray bytes and ignored.
+    /// Whitespace after the size (RFC 9112's "bad whitespace", which senders must not generate) is refused, as
+    /// strict parsers do: lenient and strict hops reading one body differently is how requests are smuggled.
     static func chunkSize(_ line: [UInt8]) -> Int? {
         var index = 0
         var size = 0
@@ -201,7 +203,6 @@ struct HTTPRequestParser {
             index += 1
         }
         guard index > 0 else { return nil }
-        while index < line.count, line[index] == ASCII.space || line[index] == ASCII.tab { index += 1 }
         guard index < line.count else { return size }
         guard line[index] == UInt8(ascii: ";") else { return nil }
         guard line[index...].allSatisfy(ASCII.isFieldValueByte) else { return nil }

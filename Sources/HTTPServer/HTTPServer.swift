@@ -25,6 +25,7 @@ public final class HTTPServer: Sendable {
         var loops: [EventLoop] = []
         var addresses: [String] = []
         var release: ListenerRelease?
+        var counter: ConnectionCounter?
         var runningLoops = 0
     }
 
@@ -33,7 +34,6 @@ public final class HTTPServer: Sendable {
     private let responder: any HTTPResponder
     private let state = Mutex(State())
     private let stopped = StopSignal()
-    private let connections = ConnectionCounter()
 
     public init(configuration: HTTPServerConfiguration, listeners: [ListenerSpec], responder: any HTTPResponder) {
         self.configuration = configuration
@@ -52,9 +52,9 @@ public final class HTTPServer: Sendable {
         var listeners: [Listener] = []
         var loops: [EventLoop] = []
         let release: ListenerRelease
+        let counter = ConnectionCounter(configuration: configuration)
         do {
             for spec in specs { listeners.append(try Listener.open(spec)) }
-            let counter = connections
             release = ListenerRelease(listeners: listeners, loops: configuration.eventLoops)
             for _ in 0..<configuration.eventLoops {
                 loops.append(try EventLoop(configuration: configuration, responder: responder, listeners: listeners,
@@ -71,6 +71,7 @@ public final class HTTPServer: Sendable {
             state.loops = loops
             state.addresses = addresses
             state.release = release
+            state.counter = counter
             state.runningLoops = loops.count
             return state.stopRequested
         }
@@ -90,13 +91,21 @@ public final class HTTPServer: Sendable {
         if stopRequested { shutdown() }
     }
 
+    /// Bytes of answers not yet sent plus requests read ahead, across all connections (bounded by
+    /// `outputBudgetBytes`; for tests and metrics).
+    public var bufferedBytes: Int {
+        state.withLock { $0.counter?.bufferedBytes.load(ordering: .relaxed) ?? 0 }
+    }
+
     /// Where the server listens, in the order given: "127.0.0.1:43817", "[::1]:8000", "unix:/run/authd/authd.sock".
     public var boundAddresses: [String] {
         state.withLock { $0.addresses }
     }
 
     /// Client connections open right now, across every loop (a metrics gauge).
-    public var openConnections: Int { connections.value.load(ordering: .relaxed) }
+    public var openConnections: Int {
+        state.withLock { $0.counter?.value.load(ordering: .relaxed) ?? 0 }
+    }
 
     /// Thread-safe and idempotent: stop accepting (no connection is accepted once this returns), finish requests
     /// already received, close, then release `waitUntilStopped()`.

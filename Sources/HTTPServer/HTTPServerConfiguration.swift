@@ -1,4 +1,5 @@
 import Glibc
+import Platform
 
 /// Limits and timeouts of the server. Every field has a default; set only what you need.
 public struct HTTPServerConfiguration: Sendable {
@@ -16,6 +17,22 @@ public struct HTTPServerConfiguration: Sendable {
     public var eventLoops: Int = HTTPServerConfiguration.onlineCPUs
     /// Requests one connection may have waiting for answers before the server stops reading from it.
     public var maxPipelinedRequests: Int = 32
+    /// Unsent output one connection may hold before the server stops reading (and parsing) its further requests:
+    /// a client that sends requests but never reads the answers holds at most about this much.
+    public var maxPendingOutputBytes: Int = 16 << 10
+    /// Unsent output plus read-ahead input across all connections. Beyond it, a connection whose output is backed
+    /// up is closed, and new requests are answered 503 and closed, so that slow readers cannot exhaust memory.
+    public var outputBudgetBytes: Int = 64 << 20
+    /// Seconds a connection may hold unsent output without the client reading any of it; then it is closed.
+    public var writeTimeout: Double = 10
+    /// Connections one TCP client address may hold at once (nil: no cap). Addresses in `exemptAddresses`
+    /// (trusted reverse proxies, which carry many clients) are not capped.
+    public var maxConnectionsPerAddress: Int?
+    public var exemptAddresses: [IPRange] = []
+
+    /// The share of `maxConnections` that only Unix-socket peers may use (5 %, none below 20 connections), so
+    /// that local services still connect while TCP clients fill the table.
+    var reservedLocalConnections: Int { maxConnections >= 20 ? maxConnections / 20 : 0 }
 
     public init() {}
 
@@ -42,5 +59,11 @@ public struct HTTPServerConfiguration: Sendable {
         if !(requestTimeout > 0) || !requestTimeout.isFinite { throw fail("requestTimeout must be a positive number of seconds") }
         if eventLoops < 1 || eventLoops > 256 { throw fail("eventLoops is \(eventLoops); use 1 to 256") }
         if maxPipelinedRequests < 1 { throw fail("maxPipelinedRequests is \(maxPipelinedRequests); use at least 1") }
+        if maxPendingOutputBytes < 1024 { throw fail("maxPendingOutputBytes is \(maxPendingOutputBytes); use at least 1024") }
+        if outputBudgetBytes < maxPendingOutputBytes {
+            throw fail("outputBudgetBytes is \(outputBudgetBytes); use at least maxPendingOutputBytes (\(maxPendingOutputBytes))")
+        }
+        if !(writeTimeout > 0) || !writeTimeout.isFinite { throw fail("writeTimeout must be a positive number of seconds") }
+        if let cap = maxConnectionsPerAddress, cap < 1 { throw fail("maxConnectionsPerAddress is \(cap); use at least 1") }
     }
 }

@@ -143,7 +143,9 @@ final class Listener: @unchecked Sendable {
                     Int(chown(path, uid_t.max, groupID))
                 }
             }
-            if let mode {
+            // Without a mode, owner and group only (not whatever the umask allows): the socket hands out tokens.
+            let mode = mode ?? 0o660
+            do {
                 _ = try SystemCall.value("chmod", context: "\(path) to \(String(mode, radix: 8))",
                                          throwing: HTTPServerError.self) {
                     Int(chmod(path, mode_t(mode)))

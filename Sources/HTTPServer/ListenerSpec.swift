@@ -17,7 +17,7 @@ public struct ListenerSpec: Sendable, CustomStringConvertible {
     }
 
     /// A unix stream socket at `path`. A stale socket file is replaced; a live one or a non-socket is refused.
-    /// `mode` (for example 0o660) and `group` are applied before the socket starts listening.
+    /// `mode` (default 0o660: owner and group) and `group` are applied before the socket starts listening.
     public static func unix(path: String, mode: UInt32? = nil, group: String? = nil, tag: Int = 0) -> ListenerSpec {
         ListenerSpec(kind: .unix(path: path, mode: mode, group: group), tag: tag)
     }

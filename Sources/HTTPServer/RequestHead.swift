@@ -165,22 +165,20 @@ struct RequestHead {
                                     framing: framing, keepAlive: keepAlive, expectsContinue: expectsContinue))
     }
 
-    /// Content-Length must be digits; repeated fields or list elements must all agree (RFC 9112 §6.3).
+    /// Content-Length must be one field of plain digits. RFC 9110 §8.6 lets a recipient accept a list of identical
+    /// values ("2, 2") or a repeated field; strict servers refuse both, since proxies disagree about them.
     static func contentLength(_ values: [String], maxBodyBytes: Int) -> Result<Int, ParseFailure> {
-        var result: Int?
-        for element in values.flatMap({ $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingOWS() } }) {
-            guard !element.isEmpty, element.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
-                return .failure(.badRequest("Invalid Content-Length."))
-            }
-            // Saturate instead of overflowing: anything this large is refused as too big below.
-            var value = 0
-            for digit in element.utf8 {
-                value = value > (Int.max - 9) / 10 ? Int.max : value * 10 + Int(digit - UInt8(ascii: "0"))
-            }
-            if let previous = result, previous != value { return .failure(.badRequest("Conflicting Content-Length values.")) }
-            result = value
+        guard values.count == 1, let element = values.first else {
+            return .failure(.badRequest("More than one Content-Length header."))
         }
-        guard let length = result else { return .failure(.badRequest("Invalid Content-Length.")) }
+        guard !element.isEmpty, element.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            return .failure(.badRequest("Invalid Content-Length."))
+        }
+        // Saturate instead of overflowing: anything this large is refused as too big below.
+        var length = 0
+        for digit in element.utf8 {
+            length = length > (Int.max - 9) / 10 ? Int.max : length * 10 + Int(digit - UInt8(ascii: "0"))
+        }
         if length > maxBodyBytes { return .failure(ParseFailure(413, "Request body is larger than \(maxBodyBytes) bytes.")) }
         return .success(length)
     }

@@ -12,16 +12,35 @@ public struct PasswordHasher: Sendable {
     public let scryptWorkFactor: Int
     public let scryptBlockSize: Int
     public let scryptParallelism: Int
+    /// argon2id costs (Django's defaults: t=2, m=102400 KiB, p=8).
+    public let argon2Time: Int
+    public let argon2Memory: Int
+    public let argon2Parallelism: Int
+    /// bcrypt's work factor (Django's default: 12).
+    public let bcryptRounds: Int
 
     /// The configured (preferred) hasher. Defaults are Django 6.1's. Throws `.invalidParameters` for
     /// parameters authd refuses (see `KeyDerivation` for the bounds), so a bad setting fails at start-up.
     public init(
         algorithm: PasswordAlgorithm = .pbkdf2_sha256, iterations: Int = 1_500_000, scryptWorkFactor: Int = 16384,
-        scryptBlockSize: Int = 8, scryptParallelism: Int = 5
+        scryptBlockSize: Int = 8, scryptParallelism: Int = 5, argon2Time: Int = 2,
+        argon2Memory: Int = 102_400, argon2Parallelism: Int = 8,
+        bcryptRounds: Int = 12
     ) throws(PasswordError) {
         try KeyDerivation.checkPBKDF2(iterations: iterations)
         try KeyDerivation.checkScrypt(workFactor: scryptWorkFactor, blockSize: scryptBlockSize, parallelism: scryptParallelism)
+        try Argon2Hash.check(.init(variant: "argon2id", memory: argon2Memory, time: argon2Time, parallelism: argon2Parallelism))
+        guard (4...BCryptHash.maxRounds).contains(bcryptRounds) else {
+            throw PasswordError(.invalidParameters, "bcrypt rounds must be between 4 and \(BCryptHash.maxRounds), got \(bcryptRounds)")
+        }
+        guard algorithm != .md5 else {
+            throw PasswordError(.invalidParameters, "md5 is verified only, never used for new passwords; choose pbkdf2_sha256 or argon2")
+        }
         self.algorithm = algorithm
+        self.argon2Time = argon2Time
+        self.argon2Memory = argon2Memory
+        self.argon2Parallelism = argon2Parallelism
+        self.bcryptRounds = bcryptRounds
         self.iterations = iterations
         self.scryptWorkFactor = scryptWorkFactor
         self.scryptBlockSize = scryptBlockSize
@@ -40,16 +59,25 @@ public struct PasswordHasher: Sendable {
         self.scryptWorkFactor = n
         self.scryptBlockSize = r
         self.scryptParallelism = p
+        self.argon2Time = Argon2Hash.defaultTime
+        self.argon2Memory = Argon2Hash.defaultMemory
+        self.argon2Parallelism = Argon2Hash.defaultParallelism
+        self.bcryptRounds = BCryptHash.defaultRounds
     }
 
     /// A new hash of `password` with a fresh random salt (Django's make_password).
     public func encode(_ password: [UInt8]) throws(PasswordError) -> String {
-        try encode(password, salt: RandomSalt.make())
+        switch algorithm {
+        case .bcrypt, .bcrypt_sha256: return try encode(password, salt: BCryptHash.newSetting(rounds: bcryptRounds))
+        default: return try encode(password, salt: RandomSalt.make())
+        }
     }
 
-    /// A hash with the given salt, for tests and known-answer checks. The salt must be non-empty without `$`.
+    /// A hash with the given salt, for tests and known-answer checks. The salt must be non-empty without `$`;
+    /// for the bcrypt hashers it is a bcrypt setting (`$2b$12$` and 22 salt characters).
     public func encode(_ password: [UInt8], salt: String) throws(PasswordError) -> String {
-        guard !salt.isEmpty, !salt.utf8.contains(UInt8(ascii: "$")) else {
+        let isBCrypt = algorithm == .bcrypt || algorithm == .bcrypt_sha256
+        guard !salt.isEmpty, isBCrypt || !salt.utf8.contains(UInt8(ascii: "$")) else {
             throw PasswordError(.invalidParameters, "a salt must be non-empty and must not contain $")
         }
         return try EncodedPassword(algorithm: algorithm, salt: salt, parameters: preferredParameters).encode(password)
@@ -65,12 +93,12 @@ public struct PasswordHasher: Sendable {
         }
         let hasherChanged = stored.algorithm != algorithm
         let needsRehash = hasherChanged || mustUpdate(stored)
-        guard let candidate = try? stored.encode(password) else {
+        guard let matched = try? stored.matches(password) else {
             // Parameters out of bounds (a planted or corrupt hash): refuse without paying for them.
             burnTime(password)
             return .invalid
         }
-        if PasswordHasher.constantTimeEqual(candidate, encoded) {
+        if matched {
             return .valid(needsRehash: needsRehash)
         }
         if !hasherChanged && needsRehash { hardenRuntime(password, stored) }
@@ -97,6 +125,9 @@ public struct PasswordHasher: Sendable {
         switch algorithm {
         case .pbkdf2_sha256, .pbkdf2_sha1: return .pbkdf2(iterations: iterations)
         case .scrypt: return .scrypt(workFactor: scryptWorkFactor, blockSize: scryptBlockSize, parallelism: scryptParallelism)
+        case .argon2: return .argon2(.init(variant: "argon2id", memory: argon2Memory, time: argon2Time, parallelism: argon2Parallelism))
+        case .bcrypt, .bcrypt_sha256: return .bcrypt(rounds: bcryptRounds)
+        case .md5: return .md5  // refused by init: never the configured hasher
         }
     }
 
@@ -108,6 +139,12 @@ public struct PasswordHasher: Sendable {
             return storedIterations != iterations || stored.salt.unicodeScalars.count < RandomSalt.length
         case .scrypt(let n, let r, let p):
             return n != scryptWorkFactor || r != scryptBlockSize || p != scryptParallelism
+        case .argon2(let costs):
+            return costs != .init(variant: "argon2id", memory: argon2Memory, time: argon2Time, parallelism: argon2Parallelism)
+        case .bcrypt(let rounds):
+            return rounds != bcryptRounds
+        case .md5:
+            return true
         }
     }
 

@@ -7,6 +7,10 @@ import Synchronization
 /// A bounded pool of worker threads for work that must never run on an event loop (password hashing, claims
 /// hooks), so a flood of requests cannot queue unbounded work: `submit` refuses when `queueLimit` jobs are already
 /// waiting, and the caller answers 503.
+///
+/// Fairness: jobs submitted with a `key` (a client address) wait in one queue per key, served round-robin, and
+/// one key may hold at most `perKeyLimit` of the pool's places (running or waiting). So one client flooding the
+/// pool gets 503s while another client's job still finds a place and is not queued behind the flood.
 public final class WorkerPool: Sendable {
     public let workers: Int
     public let queueLimit: Int
@@ -17,10 +21,12 @@ public final class WorkerPool: Sendable {
     ///   - queueLimit: jobs allowed to wait beyond one per free worker (0: a job is refused when every worker is busy).
     ///   - name: the threads' name prefix (shown by top and gdb), numbered from 0.
     ///   - niceness: the workers' scheduling priority; 5 for throughput work such as hashing (see `start`).
-    public init(workers: Int, queueLimit: Int, name: String = "authd-hash", niceness: Int32 = 5) {
+    /// - perKeyLimit: places (running plus waiting) one key may hold; nil: half the pool's places, at least 1.
+    public init(workers: Int, queueLimit: Int, name: String = "authd-hash", niceness: Int32 = 5, perKeyLimit: Int? = nil) {
         self.workers = max(1, workers)
         self.queueLimit = max(0, queueLimit)
-        core = Core(queueLimit: self.queueLimit)
+        let places = self.workers + self.queueLimit
+        core = Core(queueLimit: self.queueLimit, perKeyLimit: max(1, perKeyLimit ?? places / 2))
         core.start(workers: self.workers, name: name, niceness: niceness)
     }
 
@@ -31,13 +37,16 @@ public final class WorkerPool: Sendable {
 
     /// Queues `job` for a worker; false (and the job is dropped) when the queue is full or the pool is shut down.
     @discardableResult
-    public func submit(_ job: @escaping @Sendable () -> Void) -> Bool { core.submit(job) }
+    public func submit(_ job: @escaping @Sendable () -> Void) -> Bool { core.submit(key: nil, job) }
+
+    /// Queues `job` in `key`'s queue (see "Fairness"); false when the pool is full or `key` holds its share.
+    @discardableResult
+    public func submit(key: String, _ job: @escaping @Sendable () -> Void) -> Bool { core.submit(key: key, job) }
 
     /// Jobs waiting for a worker (not counting those running).
     public var queued: Int { core.queued }
 
-    /// Reports, for every job accepted from now on, how long it waited for a worker (nanoseconds), on the worker
-    /// thread just before the job runs. For metrics; one observer at a time, the last one set wins.
+    /// Reports how long each job waited for a worker (nanoseconds), for metrics.
     public func observeWaits(_ observer: @escaping @Sendable (_ nanoseconds: UInt64) -> Void) {
         core.observeWaits(observer)
     }
@@ -50,24 +59,54 @@ extension WorkerPool {
     /// The state shared with the worker threads. The threads keep the core alive, not the pool, so dropping
     /// the last reference to the pool still runs its `deinit` and shuts the threads down.
     fileprivate final class Core: Sendable {
+        private struct Job {
+            let key: String?
+            let run: @Sendable () -> Void
+        }
+
         private struct State {
-            var jobs: [@Sendable () -> Void] = []
-            var head = 0
+            /// One queue per key (nil: jobs without a key), and the keys with waiting jobs in round-robin order.
+            var queues: [String?: [Job]] = [:]
+            var turn: [String?] = []
+            var waiting = 0
+            /// Places (waiting or running) each key holds.
+            var held: [String: Int] = [:]
             /// Workers running a job; the others are free to take one at once.
             var busyWorkers = 0
             var stopping = false
             var threads: [PlatformThread] = []
             var joined = false
             var waitObserver: (@Sendable (UInt64) -> Void)?
-            var waiting: Int { jobs.count - head }
+
+            mutating func push(_ job: Job) {
+                if queues[job.key, default: []].isEmpty { turn.append(job.key) }
+                queues[job.key, default: []].append(job)
+                waiting += 1
+                if let key = job.key { held[key, default: 0] += 1 }
+            }
+
+            /// The next job, taking keys in turn.
+            mutating func pop() -> Job? {
+                guard !turn.isEmpty else { return nil }
+                let key = turn.removeFirst()
+                var queue = queues[key] ?? []
+                let job = queue.removeFirst()
+                if queue.isEmpty { queues[key] = nil } else { queues[key] = queue; turn.append(key) }
+                waiting -= 1
+                return job
+            }
         }
 
         private let queueLimit: Int
+        private let perKeyLimit: Int
         private let state = Mutex(State())
         /// One signal per accepted job, plus one per worker at shutdown.
         private let available = DispatchSemaphore(value: 0)
 
-        init(queueLimit: Int) { self.queueLimit = queueLimit }
+        init(queueLimit: Int, perKeyLimit: Int) {
+            self.queueLimit = queueLimit
+            self.perKeyLimit = perKeyLimit
+        }
 
         func start(workers: Int, name: String, niceness: Int32) {
             for index in 0..<workers {
@@ -83,20 +122,21 @@ extension WorkerPool {
             }
         }
 
-        func submit(_ job: @escaping @Sendable () -> Void) -> Bool {
+        func submit(key: String?, _ job: @escaping @Sendable () -> Void) -> Bool {
             let accepted = state.withLock { state -> Bool in
                 // A job may always wait for a free worker; beyond those, at most queueLimit wait.
                 let freeWorkers = state.threads.count - state.busyWorkers
                 guard !state.stopping, !state.threads.isEmpty,
                       state.waiting < queueLimit + freeWorkers else { return false }
+                if let key, state.held[key, default: 0] >= perKeyLimit { return false }
                 if let observe = state.waitObserver {
                     let queuedAt = MonotonicClock.now()
-                    state.jobs.append {
+                    state.push(Job(key: key, run: {
                         observe(MonotonicClock.now() &- queuedAt)
                         job()
-                    }
+                    }))
                 } else {
-                    state.jobs.append(job)
+                    state.push(Job(key: key, run: job))
                 }
                 return true
             }
@@ -126,21 +166,19 @@ extension WorkerPool {
         private func work() {
             while true {
                 available.wait()
-                let job = state.withLock { state -> (@Sendable () -> Void)? in
-                    guard state.head < state.jobs.count else { return nil }
+                let job = state.withLock { state -> Job? in
+                    guard let job = state.pop() else { return nil }
                     state.busyWorkers += 1
-                    let job = state.jobs[state.head]
-                    state.head += 1
-                    // Compact now and then so the array does not grow forever.
-                    if state.head > 64 && state.head * 2 > state.jobs.count {
-                        state.jobs.removeFirst(state.head)
-                        state.head = 0
-                    }
                     return job
                 }
                 guard let job else { return }  // a shutdown signal with nothing left to run
-                job()
-                state.withLock { $0.busyWorkers -= 1 }
+                job.run()
+                state.withLock { state in
+                    state.busyWorkers -= 1
+                    if let key = job.key {
+                        if let held = state.held[key], held > 1 { state.held[key] = held - 1 } else { state.held[key] = nil }
+                    }
+                }
             }
         }
     }

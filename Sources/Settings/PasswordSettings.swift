@@ -32,18 +32,23 @@ public struct PasswordSettings: Sendable, Hashable {
               let fields = decoder.fields(of: section.value, errorMark: section.mark, path: "passwords",
                                           known: ["hasher", "workers", "queue"] + pbkdf2Keys + scryptKeys)
         else { return settings }
-        if let field = fields["hasher"], let name = decoder.choice(field, PasswordAlgorithm.allCases.map(\.rawValue)),
+        if let field = fields["hasher"], let name = decoder.choice(field, PasswordAlgorithm.producible.map(\.rawValue)),
            let hasher = PasswordAlgorithm(rawValue: name) {
             settings.hasher = hasher
         }
         // Options of the other hasher family would be silently ignored: say so instead.
-        let misplaced = settings.hasher == .scrypt ? pbkdf2Keys : scryptKeys
+        let misplaced: [String]
+        switch settings.hasher {
+        case .scrypt: misplaced = pbkdf2Keys
+        case .pbkdf2_sha256, .pbkdf2_sha1: misplaced = scryptKeys
+        default: misplaced = pbkdf2Keys + scryptKeys  // argon2 and bcrypt use Django's default costs
+        }
         for name in misplaced {
             if let field = fields[name] {
                 decoder.error(.invalidValue, field, "\(name) does not apply to the \(settings.hasher) hasher; remove it")
             }
         }
-        if settings.hasher != .scrypt, let field = fields["iterations"],
+        if settings.hasher == .pbkdf2_sha256 || settings.hasher == .pbkdf2_sha1, let field = fields["iterations"],
            let value = decoder.integer(field, in: 1...100_000_000) {
             settings.iterations = value
         }

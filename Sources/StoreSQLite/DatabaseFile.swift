@@ -44,13 +44,25 @@ enum DatabaseFile {
         do {
             file = try FileDescriptor.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode: 0o600)
         } catch where error.errno == EEXIST {
-            return
+            return try checkExistingMode(path)
         } catch {
             throw ioError("create", path, error.errno)
         }
         // The descriptor is owned by this scope only: fix the mode, then close it.
         defer { file.close() }
         guard fchmod(file.raw, 0o600) == 0 else { throw ioError("fchmod 0600", path) }
+    }
+
+    /// The file holds password hashes, and SQLite gives its -wal and -shm files the database's mode: like a key
+    /// file, it must not be readable by other users nor writable by the group (0600, or 0640 for a group).
+    static func checkExistingMode(_ path: String) throws(StoreError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw ioError("stat", path) }
+        let mode = info.st_mode & 0o777
+        guard mode & 0o027 == 0 else {
+            throw StoreError(.io, "\(path) has mode \(String(mode, radix: 8)): other users could read the password hashes "
+                + "and tokens in it (and in its -wal and -shm files); run chmod 600 \(path) (or 640 for a group)")
+        }
     }
 
     private static func ioError(_ call: String, _ path: String, _ err: Int32 = errno) -> StoreError {

@@ -28,6 +28,17 @@ extension SQLiteStore {
         }
     }
 
+    public func blacklistedSince(_ cursor: Int64, limit: Int, completion: @escaping StoreCompletion<BlacklistBatch>) {
+        read(completion) { (c) throws(StoreError) -> BlacklistBatch in
+            let rows = try c.all("""
+                SELECT f.seq, f.jti, o.expires_at FROM blacklist_feed f LEFT JOIN outstanding_tokens o ON o.jti = f.jti
+                WHERE f.seq > ? ORDER BY f.seq LIMIT ?
+                """, [.int(cursor), .int(Int64(max(1, limit)))]) { row in (row.int64(0), row.text(1), row.optionalDouble(2)) }
+            let entries = rows.compactMap { row in row.2.map { BlacklistBatch.Entry(jti: row.1, expiresAt: $0) } }
+            return BlacklistBatch(entries: entries, cursor: rows.last?.0 ?? cursor)
+        }
+    }
+
     // MARK: Writes
 
     public func recordOutstanding(_ token: TokenRecord, family: String?, parentJTI: String?,
@@ -84,10 +95,16 @@ extension SQLiteStore {
     private func flushChunk(now: Double, deletedSoFar: Int, completion: @escaping StoreCompletion<Int>) {
         let chunk = 5000
         writer.submit({ (c) throws(StoreError) -> Int in
-            try c.run("""
+            let deleted = try c.run("""
                 DELETE FROM outstanding_tokens WHERE id IN
                     (SELECT id FROM outstanding_tokens WHERE expires_at <= ? LIMIT ?)
                 """, [.real(now), .int(Int64(chunk))])
+            // The feed's rows of flushed tokens; AUTOINCREMENT keeps their numbers from coming back.
+            try c.run("""
+                DELETE FROM blacklist_feed WHERE seq IN (SELECT f.seq FROM blacklist_feed f
+                    LEFT JOIN outstanding_tokens o ON o.jti = f.jti WHERE o.id IS NULL LIMIT ?)
+                """, [.int(Int64(chunk))])
+            return deleted
         }, completion: { [self] result in
             switch result {
             case .success(let deleted) where deleted >= chunk:

@@ -21,6 +21,11 @@ import Glibc
 /// - `groups`: Django's auth.Group without permissions: a unique, case-sensitive name. AUTOINCREMENT for the
 ///   same reason as `users`: a deleted group's id is never reused.
 /// - `user_groups`: membership, deleted with the user or the group (Django's M2M through table).
+///
+/// Tables (version 3):
+/// - `blacklist_feed`: every blacklisting in commit order (filled by a trigger, so the CLI's and other processes'
+///   count too), for the in-memory view that verify consults (`blacklistedSince`). AUTOINCREMENT: a sequence
+///   number is never reused, even after the newest rows are flushed, so a reader's cursor never skips a row.
 enum Schema {
     struct Migration {
         let version: Int
@@ -73,6 +78,17 @@ enum Schema {
                 PRIMARY KEY (user_id, group_id)
             ) WITHOUT ROWID;
             CREATE INDEX user_groups_group_id ON user_groups(group_id);
+            """),
+        Migration(version: 3, sql: """
+            CREATE TABLE blacklist_feed (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                jti TEXT NOT NULL
+            );
+            INSERT INTO blacklist_feed (jti)
+                SELECT o.jti FROM blacklisted_tokens b JOIN outstanding_tokens o ON o.id = b.token_id ORDER BY b.id;
+            CREATE TRIGGER blacklist_feed_insert AFTER INSERT ON blacklisted_tokens BEGIN
+                INSERT INTO blacklist_feed (jti) SELECT jti FROM outstanding_tokens WHERE id = NEW.token_id;
+            END;
             """),
     ]
 

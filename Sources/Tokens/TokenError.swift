@@ -5,7 +5,7 @@ public struct TokenError: Error, Sendable, Equatable, CustomStringConvertible {
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Kind: String, Sendable, Hashable {
             case tokenNotValid, passwordChanged, noActiveAccount, noActiveAccountForToken, blacklisted
-            case hashingBusy, claimsUnavailable, storeUnavailable
+            case hashingBusy, claimsUnavailable, storeUnavailable, throttled
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
@@ -27,6 +27,9 @@ public struct TokenError: Error, Sendable, Equatable, CustomStringConvertible {
         /// The store failed (the reason is logged, never sent): retry shortly.
         public static let storeUnavailable = Code(.storeUnavailable)
 
+        /// Too many failed logins from this client or for this username: retry after `retryAfter` seconds (429).
+        public static let throttled = Code(.throttled)
+
         public var description: String { kind.rawValue }
 
         /// The request may succeed if retried shortly (503 with `Retry-After`).
@@ -36,10 +39,13 @@ public struct TokenError: Error, Sendable, Equatable, CustomStringConvertible {
     public let code: Code
     /// The public message, exactly as SimpleJWT words it.
     public let detail: String
+    /// Whole seconds after which a retry may succeed (`Retry-After`), when the refusal says so.
+    public let retryAfter: Int?
 
-    public init(_ code: Code, _ detail: String) {
+    public init(_ code: Code, _ detail: String, retryAfter: Int? = nil) {
         self.code = code
         self.detail = detail
+        self.retryAfter = retryAfter
     }
 
     public var description: String { "\(code): \(detail)" }
@@ -57,5 +63,12 @@ public struct TokenError: Error, Sendable, Equatable, CustomStringConvertible {
     static let hashingBusy = TokenError(.hashingBusy, "The server is busy hashing passwords; retry shortly.")
     public static let claimsUnavailable = TokenError(.claimsUnavailable,
                                                      "Claims for this account are temporarily unavailable; retry shortly.")
+    /// DRF's `Throttled`: the wait rounded up to whole seconds, in its words.
+    static func throttled(wait: Double) -> TokenError {
+        let seconds = max(1, Int(wait.rounded(.up)))
+        return TokenError(.throttled, "Request was throttled. Expected available in \(seconds) second\(seconds == 1 ? "" : "s").",
+                          retryAfter: seconds)
+    }
+
     static let storeUnavailable = TokenError(.storeUnavailable, "The token store is temporarily unavailable; retry shortly.")
 }

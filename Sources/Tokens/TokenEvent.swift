@@ -24,6 +24,8 @@ public enum LoginFailure: String, Sendable, CaseIterable {
     case unknownUser = "no such user"
     case badPassword = "bad password"
     case inactive = "inactive"
+    /// Too many failed logins (`security.login_throttle`): refused before any password work.
+    case throttled = "throttled"
 }
 
 /// Receives the domain's events. Called on whatever thread the operation is on (event loop, pool, store

@@ -13,6 +13,9 @@ public enum TokenIdentifiers {
         return hex(bytes, uppercase: false)
     }
 
+    /// What logs show of a jti: its first 8 characters, enough to correlate, useless to anyone holding the log.
+    public static func prefix(_ jti: String) -> String { String(jti.prefix(8)) }
+
     /// SimpleJWT's `get_md5_hash_password`: upper-case MD5 hex of the stored password hash (the revoke claim).
     public static func passwordHashDigest(_ encodedPassword: String) -> String {
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))

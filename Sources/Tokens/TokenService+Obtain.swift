@@ -25,8 +25,14 @@ extension TokenService {
     /// password is checked on the hashing pool (an unknown user costs what a wrong password costs).
     private func obtain(_ credentials: Credentials, sliding: Bool, context: RequestContext,
                         completion: @escaping Completion<Issued>) {
-        let events = self.events
+        let events = self.events, throttle = self.throttle, clock = self.clock
+        // Throttled attempts cost neither a store read nor a hash.
+        if let wait = throttle?.wait(address: context.peer, username: credentials.username, now: clock.now()) {
+            events.record(.loginFailed(username: credentials.username, reason: .throttled, context: context))
+            return completion(.failure(.throttled(wait: wait)))
+        }
         let refuse: @Sendable (LoginFailure) -> Void = { reason in
+            throttle?.recordFailure(address: context.peer, username: credentials.username, now: clock.now())
             events.record(.loginFailed(username: credentials.username, reason: reason, context: context))
             completion(.failure(.noActiveAccount))
         }
@@ -36,7 +42,8 @@ extension TokenService {
             case .success(let value): user = value
             case .failure(let error): return completion(.failure(storeFailure(error)))
             }
-            let accepted = hashingPool.submit { [self] in
+            // One queue per client address: a flood from one client cannot take every place in the pool.
+            let accepted = hashingPool.submit(key: context.peer) { [self] in
                 guard let user else {
                     hasher.burnTime(credentials.password)
                     return refuse(.unknownUser)
@@ -51,6 +58,7 @@ extension TokenService {
                 }
                 // ModelBackend refuses inactive users whatever CHECK_USER_IS_ACTIVE says.
                 guard user.isActive else { return refuse(.inactive) }
+                throttle?.recordSuccess(address: context.peer, username: credentials.username)
                 let current = rehashed.map { User(replacingPasswordOf: user, with: $0) } ?? user
                 evaluateClaims(for: current) { [self] result in
                     switch result {

@@ -13,11 +13,7 @@ extension TokenService {
             case .success(let value):
                 token = value
             case .failure(let error):
-                if error.isBlacklistedToken, policy.rotateRefreshTokens, policy.blacklistAfterRotation,
-                   let jti = (try? JWTInspector.decodeUnverified(raw))?.claims[policy.jtiClaim ?? "jti"]?.stringValue {
-                    return reportReuse(jti: jti, refusal: error, time: time, context: context, completion: completion)
-                }
-                return completion(.failure(error))
+                return refuseBlacklisted(raw, error, time: time, context: context, completion: completion)
             }
             activeUser(for: token) { [self] found in
                 switch found {
@@ -74,41 +70,54 @@ extension TokenService {
         } catch {
             return completion(.failure(error))
         }
-        let policy = self.policy, log = self.log, events = self.events
+        let policy = self.policy, log = self.log, events = self.events, blacklist = self.blacklist
         tokens.rotate(old: old, new: new, blacklistOld: policy.blacklistAfterRotation, grace: policy.reuseGrace,
                       now: time) { outcome in
             switch outcome {
             case .success(.rotated):
+                if policy.blacklistAfterRotation { blacklist.add(jti: old.jti, expiresAt: old.expiresAt) }
                 events.record(.rotated(context: context))
                 events.record(.issued(kind: .access))
                 events.record(.issued(kind: .refresh))
                 completion(.success(RefreshedTokens(access: access, refresh: refresh)))
             case .success(.reused(let revoked, let withinGrace)):
+                if revoked > 0 { blacklist.invalidate() }
                 if !withinGrace {
-                    log.warning("refresh token \(old.jti) was reused after rotation; revoked \(revoked) tokens of its family")
+                    log.warning("refresh token \(TokenIdentifiers.prefix(old.jti)) was reused after rotation; revoked \(revoked) tokens of its family")
                 }
                 events.record(.reuseDetected(jti: old.jti, revokedTokens: revoked, withinGrace: withinGrace, context: context))
                 completion(.failure(.blacklistedToken))
             case .failure(let error):
-                log.error("rotation of \(old.jti) failed: \(error)")
+                log.error("rotation of \(TokenIdentifiers.prefix(old.jti)) failed: \(error)")
                 completion(.failure(.storeUnavailable))
             }
         }
     }
 
+    /// Refuses a refresh token that failed validation; a blacklisted one (with rotation) is also reported as reused.
+    func refuseBlacklisted<T>(_ raw: String, _ error: TokenError, time: Double, context: RequestContext,
+                              completion: @escaping Completion<T>) {
+        if error.isBlacklistedToken, policy.rotateRefreshTokens, policy.blacklistAfterRotation,
+           let jti = (try? JWTInspector.decodeUnverified(raw))?.claims[policy.jtiClaim ?? "jti"]?.stringValue {
+            return reportReuse(jti: jti, refusal: error, time: time, context: context, completion: completion)
+        }
+        completion(.failure(error))
+    }
+
     /// A rotated (blacklisted) refresh token came back: refuse it, and unless it is the immediate predecessor
     /// within the grace window, revoke every token of its family (the thief's and the owner's alike).
-    private func reportReuse(jti: String, refusal: TokenError, time: Double, context: RequestContext,
-                             completion: @escaping Completion<RefreshedTokens>) {
-        let log = self.log, events = self.events
+    private func reportReuse<T>(jti: String, refusal: TokenError, time: Double, context: RequestContext,
+                                completion: @escaping Completion<T>) {
+        let log = self.log, events = self.events, blacklist = self.blacklist
         tokens.reportReuse(jti: jti, grace: policy.reuseGrace, now: time) { outcome in
             if case .success(.reused(let revoked, let withinGrace)?) = outcome {
+                if revoked > 0 { blacklist.invalidate() }
                 if !withinGrace {
-                    log.warning("refresh token \(jti) was reused after rotation; revoked \(revoked) tokens of its family")
+                    log.warning("refresh token \(TokenIdentifiers.prefix(jti)) was reused after rotation; revoked \(revoked) tokens of its family")
                 }
                 events.record(.reuseDetected(jti: jti, revokedTokens: revoked, withinGrace: withinGrace, context: context))
             } else if case .failure(let error) = outcome {
-                log.error("recording the reuse of \(jti) failed: \(error)")
+                log.error("recording the reuse of \(TokenIdentifiers.prefix(jti)) failed: \(error)")
             }
             completion(.failure(refusal))
         }
@@ -116,7 +125,7 @@ extension TokenService {
 
     /// The refresh serializer's user check. SimpleJWT answers 500 for a deleted user; authd answers 401.
     /// nil: the token names no user (SimpleJWT then skips the check).
-    private func activeUser(for token: JSONObject, completion: @escaping Completion<User?>) {
+    func activeUser(for token: JSONObject, completion: @escaping Completion<User?>) {
         guard let claim = token[policy.userIDClaim], isTruthy(claim) else { return completion(.success(nil)) }
         let check: StoreCompletion<User?> = { [self] found in
             completion(Result { () throws(TokenError) -> User? in

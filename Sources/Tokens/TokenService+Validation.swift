@@ -17,6 +17,8 @@ extension TokenService {
             })
         }
         guard let jti = minter.jti(of: token) else { return completion(.failure(.invalid("Token has no id"))) }
+        // The store keeps jtis of 1 to 255 bytes (SimpleJWT's CharField); no retry could make another one valid.
+        guard TokenService.isStorable(jti: jti) else { return completion(.failure(.invalid("Token is invalid"))) }
         tokens.isBlacklisted(jti: jti) { [self] result in
             switch result {
             case .success(true):
@@ -31,6 +33,8 @@ extension TokenService {
             }
         }
     }
+
+    static func isStorable(jti: String) -> Bool { !jti.isEmpty && jti.utf8.count <= 255 }
 
     private func checkClaims(_ token: JSONObject, as kind: TokenKind, now time: Double) throws(TokenError) {
         try checkExpiry(token, claim: "exp", now: time)

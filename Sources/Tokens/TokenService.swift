@@ -23,11 +23,16 @@ public final class TokenService: Sendable {
     let clock: any WallClock
     let log: Logger
     let events: any TokenEventSink
+    /// `security.login_throttle`; nil: obtain is not throttled.
+    let throttle: LoginThrottle?
+    /// Verify's blacklist check, in memory.
+    let blacklist: BlacklistView
 
     public init(policy: TokenPolicy, codec: JWTCodec, users: any UserStore, tokens: any TokenStore,
                 hasher: PasswordHasher, hashingPool: WorkerPool, claimsPool: WorkerPool,
                 claims: any UserClaimsSource, log: Logger, clock: any WallClock = SystemWallClock(),
-                events: any TokenEventSink = TokenEventSinks([])) {
+                events: any TokenEventSink = TokenEventSinks([]), throttle: LoginThrottle? = nil,
+                blacklist: BlacklistView? = nil) {
         self.policy = policy
         self.minter = TokenMinter(policy: policy, codec: codec)
         self.users = users
@@ -39,6 +44,8 @@ public final class TokenService: Sendable {
         self.log = log
         self.clock = clock
         self.events = events
+        self.throttle = throttle
+        self.blacklist = blacklist ?? BlacklistView(store: tokens, changes: tokens as? any StoreChangeFeed)
     }
 
     // MARK: Shared steps

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,10 +28,15 @@ final class RawHTTPClient {
     private let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(_ address: Address, timeoutSeconds: Int = 30) throws {
+    /// `source` binds the client's own IPv4 address first (a second client address such as 127.0.0.2).
+    init(_ address: Address, timeoutSeconds: Int = 30, source: String? = nil) throws {
         switch address {
         case .tcp(let host, let port):
             fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            if let source {
+                let code = bindSourceAddress(fd, source)
+                if code != 0 { close(fd); throw ClientError("bind to \(source) failed: errno \(code)") }
+            }
             var addr = sockaddr_in()
             addr.sin_family = sa_family_t(AF_INET)
             addr.sin_port = port.bigEndian
@@ -71,6 +77,12 @@ final class RawHTTPClient {
     }
 
     func send(_ text: String) throws { try send(Array(text.utf8)) }
+
+    /// Sends what the socket takes now, without blocking (a client that pipelines and never reads).
+    func sendWithoutWaiting(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+    }
 
     /// Sends a request with a body and the usual headers, then reads one response.
     func request(_ method: String, _ path: String, body: String? = nil,

@@ -77,6 +77,7 @@ final class ReloadTests: XCTestCase {
                       daemon.log)
         XCTAssertTrue(daemon.log.contains("bogus_section: unknown key"), daemon.log)
         XCTAssertTrue(line.contains("previous settings keep serving"), line)
+        XCTAssertTrue(daemon.log.contains("audit: reload succeeded=false"), "the audit log records the failed reload")
 
         // Still the old settings: 5-minute access tokens.
         let obtained = try daemon.unix().request("POST", "/api/token/", body: #"{"username":"alice","password":"pw"}"#)
@@ -99,6 +100,8 @@ final class ReloadTests: XCTestCase {
         try daemon.reload()
         XCTAssertTrue(daemon.log.contains("reload: listen (addresses) changed; this needs a restart"), daemon.log)
         XCTAssertTrue(daemon.log.contains("reload: security.max_body_bytes changed; this needs a restart"), daemon.log)
+        XCTAssertTrue(daemon.log.contains("audit: reload succeeded=true detail=\"needs a restart: listen (addresses)"),
+                      daemon.log)
         // The listeners stay; the rest of the new settings serves.
         let obtained = try daemon.tcp().request("POST", "/api/token/", body: #"{"username":"alice","password":"pw"}"#)
         let access = try JWTParts(XCTUnwrap(obtained.json["access"] as? String))

@@ -73,6 +73,8 @@ final class LimitTests: ServerTestCase {
         for client in [first, second] {
             try client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
             XCTAssertEqual(try XCTUnwrap(try client.readResponse()).status, 200)
+            // Mid-request, so neither is idle: a full table of idle connections would shed the oldest instead.
+            try client.send("GET / HTTP/1.1\r\n")
         }
         let third = try TestClient(port: port)
         let refused = try XCTUnwrap(try third.readResponse())
@@ -81,7 +83,8 @@ final class LimitTests: ServerTestCase {
         XCTAssertTrue(try third.waitForClose())
 
         // Once a slot frees up, new connections are served again.
-        first.finishSending()
+        try first.send("Host: t\r\nConnection: close\r\n\r\n")
+        XCTAssertEqual(try XCTUnwrap(try first.readResponse()).status, 200)
         XCTAssertTrue(try first.waitForClose())
         // The server frees the slot when it notices the close, a moment after: until then a new client gets 503.
         let served = try waitUntil(timeout: 5) {

@@ -58,7 +58,9 @@ final class ParserTests: XCTestCase {
 
     func testChunkSizeSyntax() {
         XCTAssertEqual(HTTPRequestParser.chunkSize(Array("1aF".utf8)), 0x1AF)
-        XCTAssertEqual(HTTPRequestParser.chunkSize(Array("5 ;ext=\"q\"".utf8)), 5)
+        XCTAssertEqual(HTTPRequestParser.chunkSize(Array("5;ext=\"q\"".utf8)), 5)
+        XCTAssertNil(HTTPRequestParser.chunkSize(Array("5 ;ext=\"q\"".utf8)))
+        XCTAssertNil(HTTPRequestParser.chunkSize(Array("5 ".utf8)))
         XCTAssertNil(HTTPRequestParser.chunkSize(Array("".utf8)))
         XCTAssertNil(HTTPRequestParser.chunkSize(Array("0x5".utf8)))
         XCTAssertNil(HTTPRequestParser.chunkSize(Array("1234567890123456".utf8)))

@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 import XCTest
 
 /// A response as read off the wire by `TestClient`.
@@ -26,10 +27,16 @@ final class TestClient {
 
     /// `receiveBufferBytes` sets SO_RCVBUF before connecting, which fixes the window the server may fill (no
     /// autotuning): with a small one, large answers cannot all be sent at once, whatever the machine allows.
-    init(port: UInt16, host: String = "127.0.0.1", receiveBufferBytes: Int32? = nil) throws {
+    /// `source` binds the client's own address first (IPv4 only), so tests can be a second client address
+    /// (127.0.0.2) on one machine.
+    init(port: UInt16, host: String = "127.0.0.1", receiveBufferBytes: Int32? = nil, source: String? = nil) throws {
         let ipv6 = host.contains(":")
         fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestClientError(description: "socket failed") }
+        if let source {
+            let code = bindSourceAddress(fd, source)
+            guard code == 0 else { throw TestClientError(description: "bind to \(source) failed: errno \(code)") }
+        }
         if var size = receiveBufferBytes {
             setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
         }
@@ -146,6 +153,18 @@ final class TestClient {
         while true {
             if !buffer.isEmpty { return false }
             guard try fill() else { return true }
+        }
+    }
+
+    /// Reads and discards until the server ends the connection: true on EOF or reset, false if it stays open
+    /// (the read timeout passes).
+    func drainUntilClosed() -> Bool {
+        buffer = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count > 0 { continue }
+            return count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)
         }
     }
 

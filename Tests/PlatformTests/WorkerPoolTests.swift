@@ -75,3 +75,34 @@ final class Counter: Sendable {
     func add() { count.withLock { $0 += 1 } }
     var value: Int { count.withLock { $0 } }
 }
+
+/// One client flooding the pool cannot take every place: another client's job still gets in.
+final class FairWorkerPoolTests: XCTestCase {
+    func testOneKeyHoldsAtMostItsShare() {
+        let pool = WorkerPool(workers: 1, queueLimit: 3, niceness: 0)   // 4 places, 2 per key
+        defer { pool.shutdown() }
+        let release = DispatchSemaphore(value: 0)
+        let started = DispatchSemaphore(value: 0)
+        XCTAssertTrue(pool.submit(key: "flood") { started.signal(); release.wait() })
+        started.wait()
+        XCTAssertTrue(pool.submit(key: "flood") {})
+        XCTAssertFalse(pool.submit(key: "flood") {}, "a third place for one key")
+        XCTAssertTrue(pool.submit(key: "other") {}, "another key still finds a place")
+        release.signal()
+    }
+
+    func testKeysAreServedInTurn() {
+        let pool = WorkerPool(workers: 1, queueLimit: 20, niceness: 0, perKeyLimit: 20)
+        let order = Guarded<[String]>([])
+        let release = DispatchSemaphore(value: 0)
+        let started = DispatchSemaphore(value: 0)
+        XCTAssertTrue(pool.submit(key: "a") { started.signal(); release.wait() })
+        started.wait()
+        for _ in 0..<5 { XCTAssertTrue(pool.submit(key: "a") { order.withLock { $0.append("a") } }) }
+        XCTAssertTrue(pool.submit(key: "b") { order.withLock { $0.append("b") } })
+        release.signal()
+        pool.shutdown()
+        let seen = order.withLock { $0 }
+        XCTAssertEqual(seen.firstIndex(of: "b"), 1, "b waited behind one of a's jobs, not all five: \(seen)")
+    }
+}

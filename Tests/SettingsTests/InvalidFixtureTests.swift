@@ -111,7 +111,7 @@ final class InvalidFixtureTests: SettingsTestCase {
             #"authd.yaml:15:3: passwords.iterations: expected an integer, got the quoted string "1000"; remove the quotes"#,
             #"authd.yaml:16:3: passwords.queue: expected an integer, got "many""#,
             "authd.yaml:17:3: passwords.workers: 0 is out of range; expected 1 to 1024",
-            #"authd.yaml:19:3: logging.level: unknown value "verbose" (expected one of "debug", "info", "warning", "error")"#,
+            #"authd.yaml:19:3: logging.level: unknown value "verbose" (expected one of "debug", "info", "notice", "warning", "error")"#,
             #"authd.yaml:20:1: claims: expected a list of claim providers such as "- provider: claims.static", got a mapping"#,
         ])
     }

@@ -25,7 +25,7 @@ final class SchemaTests: XCTestCase {
     func testOpensAFileMadeEmptyByAnotherTool() throws {
         let folder = try TemporaryDirectory(prefix: "authd-store")
         let path = folder.file("empty.sqlite3")
-        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data()))
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(), attributes: [.posixPermissions: 0o600]))
         let store = try Store(path: path)
         XCTAssertEqual(try store.users(), [])
     }

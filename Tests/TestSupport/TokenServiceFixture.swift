@@ -26,7 +26,7 @@ public final class TokenServiceFixture {
     public static let secret = Array("fixture-secret-of-at-least-thirty-two-bytes".utf8)
 
     public init(policy: TokenPolicy = TokenPolicy(), claims: any UserClaimsSource = NoClaims(),
-                hashingWorkers: Int = 2, hashingQueue: Int = 8) throws {
+                hashingWorkers: Int = 2, hashingQueue: Int = 8, throttle: LoginThrottle? = nil) throws {
         folder = try TemporaryDirectory(prefix: "authd-domain")
         store = try SQLiteStore(path: folder.file("authd.sqlite3"))
         codec = try JWTCodec(algorithm: .HS256, signingKey: Self.secret, verifyingKey: nil)
@@ -36,7 +36,7 @@ public final class TokenServiceFixture {
         self.policy = policy
         service = TokenService(policy: policy, codec: codec, users: store, tokens: store, hasher: hasher,
                                hashingPool: hashingPool, claimsPool: claimsPool, claims: claims,
-                               log: Logger(level: .error), clock: clock, events: events)
+                               log: Logger(level: .error), clock: clock, events: events, throttle: throttle)
     }
 
     deinit {
