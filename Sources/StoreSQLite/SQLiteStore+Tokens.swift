@@ -32,14 +32,14 @@ extension SQLiteStore {
 
     public func recordOutstanding(_ token: TokenRecord, family: String?, parentJTI: String?,
                                   completion: @escaping StoreCompletion<Bool>) {
-        write(completion, validate: { () throws(StoreError) in try SQLiteStore.validate(token) },
+        write(completion, validate: { () throws(StoreError) in try StoreValidation.token(token) },
               SQLiteStore.recordBody(token, family: family, parentJTI: parentJTI))
     }
 
     public func recordLogin(_ token: TokenRecord, login: LoginUpdate, completion: @escaping StoreCompletion<Void>) {
         write(completion, validate: { () throws(StoreError) in
-            try SQLiteStore.validate(token)
-            try SQLiteStore.requireFinite(login.lastLogin, "last_login")
+            try StoreValidation.token(token)
+            try StoreValidation.requireFinite(login.lastLogin, "last_login")
         }) { (c) throws(StoreError) in
             if let hash = login.passwordHash {
                 try SQLiteStore.requireOneRow(c.run("UPDATE users SET password = ? WHERE id = ?",
@@ -56,15 +56,15 @@ extension SQLiteStore {
     public func blacklist(_ token: TokenRecord, reason: BlacklistReason, now: Double,
                           completion: @escaping StoreCompletion<Bool>) {
         write(completion, validate: { () throws(StoreError) in
-            try SQLiteStore.validate(token)
-            try SQLiteStore.requireFinite(now, "now")
+            try StoreValidation.token(token)
+            try StoreValidation.requireFinite(now, "now")
         }, SQLiteStore.blacklistBody(token, reason: reason, now: now))
     }
 
     public func rotate(old: TokenRecord, new: TokenRecord, blacklistOld: Bool, grace: Double, now: Double,
                        completion: @escaping StoreCompletion<RotationOutcome>) {
         write(completion, validate: { () throws(StoreError) in
-            try SQLiteStore.validateRotation(old: old, new: new, grace: grace, now: now)
+            try StoreValidation.rotation(old: old, new: new, grace: grace, now: now)
         }, SQLiteStore.rotateBody(old: old, new: new, blacklistOld: blacklistOld, grace: grace, now: now))
     }
 
@@ -77,7 +77,7 @@ extension SQLiteStore {
     /// Deletes in chunks, each its own short transaction, so a large flush does not hold the write lock against
     /// the daemon.
     public func flushExpired(now: Double, completion: @escaping StoreCompletion<Int>) {
-        do throws(StoreError) { try SQLiteStore.requireFinite(now, "now") } catch { return completion(.failure(error)) }
+        do throws(StoreError) { try StoreValidation.requireFinite(now, "now") } catch { return completion(.failure(error)) }
         flushChunk(now: now, deletedSoFar: 0, completion: completion)
     }
 
@@ -98,27 +98,6 @@ extension SQLiteStore {
                 completion(.failure(error))
             }
         })
-    }
-
-    // MARK: Validation
-
-    static func validate(_ token: TokenRecord) throws(StoreError) {
-        // SimpleJWT's jti column is a CharField(max_length=255).
-        guard !token.jti.isEmpty, token.jti.utf8.count <= 255 else {
-            throw StoreError(.invalidArgument, "a token id (jti) must be 1 to 255 bytes long")
-        }
-        try requireFinite(token.expiresAt, "expires_at")
-        try requireFinite(token.createdAt, "created_at")
-    }
-
-    private static func validateRotation(old: TokenRecord, new: TokenRecord, grace: Double, now: Double) throws(StoreError) {
-        try validate(old)
-        try validate(new)
-        try requireFinite(now, "now")
-        try requireFinite(grace, "grace")
-        guard old.jti != new.jti else {
-            throw StoreError(.invalidArgument, "the new token must have a new jti")
-        }
     }
 
     // MARK: Bodies run on the writer connection
