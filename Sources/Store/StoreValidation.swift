@@ -9,11 +9,25 @@ public enum StoreValidation {
         if let value { try requireFinite(value, name) }
     }
 
+    /// PostgreSQL's text type cannot hold a NUL character (and a C string would end there, silently naming
+    /// another key), and Django never stores one: every backend refuses it alike. A look-up by a key with a NUL
+    /// simply finds nothing.
+    public static func storableText(_ value: String, _ name: String) throws(StoreError) {
+        guard !value.utf8.contains(0) else {
+            throw StoreError(.invalidArgument, "\(name) must not contain a NUL character")
+        }
+    }
+
+    public static func storableText(_ value: String?, _ name: String) throws(StoreError) {
+        if let value { try storableText(value, name) }
+    }
+
     public static func token(_ token: TokenRecord) throws(StoreError) {
         // SimpleJWT's jti column is a CharField(max_length=255).
         guard !token.jti.isEmpty, token.jti.utf8.count <= 255 else {
             throw StoreError(.invalidArgument, "a token id (jti) must be 1 to 255 bytes long")
         }
+        try storableText(token.jti, "a token id (jti)")
         try requireFinite(token.expiresAt, "expires_at")
         try requireFinite(token.createdAt, "created_at")
     }
@@ -30,6 +44,11 @@ public enum StoreValidation {
 
     public static func newUser(_ new: NewUser) throws(StoreError) {
         guard !new.username.isEmpty else { throw StoreError(.invalidArgument, "the username must not be empty") }
+        try storableText(new.username, "the username")
+        try storableText(new.passwordHash, "the password hash")
+        try storableText(new.email, "the e-mail address")
+        try storableText(new.firstName, "the first name")
+        try storableText(new.lastName, "the last name")
         try requireFinite(new.dateJoined, "date_joined")
         try requireFinite(new.lastLogin, "last_login")
     }

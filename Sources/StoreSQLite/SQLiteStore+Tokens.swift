@@ -32,7 +32,11 @@ extension SQLiteStore {
 
     public func recordOutstanding(_ token: TokenRecord, family: String?, parentJTI: String?,
                                   completion: @escaping StoreCompletion<Bool>) {
-        write(completion, validate: { () throws(StoreError) in try StoreValidation.token(token) },
+        write(completion, validate: { () throws(StoreError) in
+            try StoreValidation.token(token)
+            try StoreValidation.storableText(family, "the family")
+            try StoreValidation.storableText(parentJTI, "the parent jti")
+        },
               SQLiteStore.recordBody(token, family: family, parentJTI: parentJTI))
     }
 
@@ -40,6 +44,7 @@ extension SQLiteStore {
         write(completion, validate: { () throws(StoreError) in
             try StoreValidation.token(token)
             try StoreValidation.requireFinite(login.lastLogin, "last_login")
+            try StoreValidation.storableText(login.passwordHash, "the password hash")
         }) { (c) throws(StoreError) in
             if let hash = login.passwordHash {
                 try SQLiteStore.requireOneRow(c.run("UPDATE users SET password = ? WHERE id = ?",

@@ -50,7 +50,8 @@ extension SQLiteStore {
     }
 
     public func setPassword(username: String, hash: String, completion: @escaping StoreCompletion<Void>) {
-        write(completion) { (c) throws(StoreError) in
+        write(completion, validate: { () throws(StoreError) in try StoreValidation.storableText(hash, "the password hash") }) {
+            (c) throws(StoreError) in
             try SQLiteStore.requireOneRow(
                 c.run("UPDATE users SET password = ? WHERE username = ?", [.text(hash), .text(username)]),
                 "no user named \(username)")
