@@ -5,7 +5,7 @@ import PackageDescription
 //   C shims → Platform (the system-call funnel, descriptor owner, threads, clocks: nothing but Glibc and CEpoll)
 //   Platform → JSON, JOSE, Logging, Store, Passwords, HTTPServer, LoadGenerator
 //   JOSE, Logging, Passwords → Settings (which decodes into their types: no string mappings)
-//   Store → StoreSQLite;  Settings, Store → Plugins
+//   Store → StoreSQLite, StorePostgres (libpq);  Settings, Store → Plugins
 //   Tokens (the token domain: no HTTP) → API (routes, request fields, deliveries) → Assembly (settings → Runtime)
 //   → Daemon (process: listeners, signals, systemd) → AuthdCLI → authd
 //   HTTPServer knows no JWT; Tokens knows no HTTP; only Assembly knows which store backend is used.
@@ -20,6 +20,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .systemLibrary(name: "CYAML", path: "Sources/CYAML"),
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
+        .systemLibrary(name: "CPostgres", path: "Sources/CPostgres"),
 
         .target(name: "Platform", dependencies: ["CEpoll"]),
         .target(name: "JSON"),
@@ -28,6 +29,7 @@ let package = Package(
         .target(name: "Settings", dependencies: ["CYAML", "JOSE", "Logging", "Passwords", "Platform"]),
         .target(name: "Store"),
         .target(name: "StoreSQLite", dependencies: ["CSQLite", "Platform", "Store"]),
+        .target(name: "StorePostgres", dependencies: ["CPostgres", "Platform", "Store"]),
         .target(name: "Passwords", dependencies: ["COpenSSL", "Platform"]),
         .target(name: "HTTPServer", dependencies: ["CEpoll", "Platform"]),
         .target(name: "LoadGenerator", dependencies: ["Platform"]),
@@ -36,7 +38,7 @@ let package = Package(
         .target(name: "API", dependencies: ["HTTPServer", "JSON", "Tokens"]),
         .target(name: "Assembly", dependencies: [
             "API", "HTTPServer", "JOSE", "JSON", "Logging", "Passwords", "Platform", "Plugins", "Settings", "Store",
-            "StoreSQLite", "Tokens",
+            "StoreSQLite", "StorePostgres", "Tokens",
         ]),
         .target(name: "Daemon", dependencies: ["Assembly", "HTTPServer", "Logging", "Platform", "Plugins", "Settings"]),
         .target(name: "AuthdCLI", dependencies: ["Assembly", "Daemon", "JOSE", "JSON", "LoadGenerator", "Passwords",
@@ -51,7 +53,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "JOSETests", dependencies: ["JOSE", "JSON", "TestSupport"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "StoreSQLite", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "StoreSQLite", "StorePostgres", "TestSupport"]),
         .testTarget(name: "PasswordsTests", dependencies: ["Passwords", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "PluginsTests", dependencies: ["Plugins", "Settings", "Store", "StoreSQLite", "JSON", "TestSupport"]),

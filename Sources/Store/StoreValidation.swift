@@ -62,3 +62,18 @@ public enum StoreValidation {
         }
     }
 }
+
+extension StoreValidation {
+    /// A token as `TokenTransfer.importTokens` takes it: a valid record, family and parent, and a blacklist time
+    /// and reason that come together.
+    public static func imported(_ token: OutstandingToken) throws(StoreError) {
+        try self.token(token.record)
+        guard !token.family.isEmpty else { throw StoreError(.invalidArgument, "token \(token.record.jti) has no family") }
+        try storableText(token.family, "the family")
+        try storableText(token.parentJTI, "the parent jti")
+        try requireFinite(token.blacklistedAt, "blacklisted_at")
+        guard (token.blacklistedAt == nil) == (token.blacklistReason == nil) else {
+            throw StoreError(.invalidArgument, "token \(token.record.jti) has a blacklist time without a reason or the reverse")
+        }
+    }
+}

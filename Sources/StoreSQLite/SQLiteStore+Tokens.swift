@@ -18,14 +18,17 @@ extension SQLiteStore {
                 SELECT o.jti, o.user_id, o.created_at, o.expires_at, o.family, o.parent_jti, b.blacklisted_at, b.reason
                 FROM outstanding_tokens o LEFT JOIN blacklisted_tokens b ON b.token_id = o.id
                 WHERE o.jti = ?
-                """, [.text(jti)]) { row in
-                OutstandingToken(
-                    record: TokenRecord(jti: row.text(0), userID: row.optionalInt64(1), createdAt: row.optionalDouble(2),
-                                        expiresAt: row.double(3)),
-                    family: row.text(4), parentJTI: row.optionalText(5), blacklistedAt: row.optionalDouble(6),
-                    blacklistReason: row.optionalText(7).flatMap(BlacklistReason.init(rawValue:)))
-            }
+                """, [.text(jti)], SQLiteStore.outstandingToken(from:))
         }
+    }
+
+    /// A row of jti, user_id, created_at, expires_at, family, parent_jti, blacklisted_at, reason.
+    static func outstandingToken(from row: SQLiteStatement) -> OutstandingToken {
+        OutstandingToken(
+            record: TokenRecord(jti: row.text(0), userID: row.optionalInt64(1), createdAt: row.optionalDouble(2),
+                                expiresAt: row.double(3)),
+            family: row.text(4), parentJTI: row.optionalText(5), blacklistedAt: row.optionalDouble(6),
+            blacklistReason: row.optionalText(7).flatMap(BlacklistReason.init(rawValue:)))
     }
 
     // MARK: Writes

@@ -1,7 +1,7 @@
 import XCTest
 import Store
 
-final class TokenTests: StoreTestCase {
+class TokenTests: StoreTestCase {
     func testRecordOutstandingIsIdempotentAndKeepsTheFirstRecord() throws {
         let user = try store.addUser(NewUser(username: "u", passwordHash: "!", dateJoined: 1))
         XCTAssertTrue(try store.recordOutstanding(token("t1", user: user.id, now: 10)))

@@ -1,7 +1,7 @@
 import XCTest
 import Store
 
-final class UserTests: StoreTestCase {
+class UserTests: StoreTestCase {
     func testAddAndLookUpKeepsEveryField() throws {
         let added = try store.addUser(NewUser(
             username: "Ünïcode", passwordHash: "pbkdf2_sha256$1000$salt$hash", isActive: false, isStaff: true,

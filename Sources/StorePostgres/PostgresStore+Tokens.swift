@@ -1,0 +1,136 @@
+import Store
+
+extension PostgresStore {
+    static let isBlacklisted = PostgresStatement("is_blacklisted", """
+        SELECT EXISTS (SELECT 1 FROM blacklisted_tokens b JOIN outstanding_tokens o ON o.id = b.token_id WHERE o.jti = $1)
+        """)
+    static let tokenColumns = """
+        SELECT o.jti, o.user_id, o.created_at, o.expires_at, o.family, o.parent_jti, b.blacklisted_at, b.reason
+        FROM outstanding_tokens o LEFT JOIN blacklisted_tokens b ON b.token_id = o.id
+        """
+    static let outstanding = PostgresStatement("outstanding", "\(tokenColumns) WHERE o.jti = $1")
+    static let recordToken = PostgresStatement("record_token", "SELECT record_token($1, $2, $3, $4, $5, $6)")
+    static let recordLogin = PostgresStatement("record_login", "SELECT record_login($1, $2, $3, $4, $5, $6, $7)")
+    static let blacklistToken = PostgresStatement("blacklist_token", "SELECT blacklist_token($1, $2, $3, $4, $5, $6)")
+    static let rotate = PostgresStatement("rotate", """
+        SELECT outcome, revoked FROM rotate($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        """)
+    static let reportReuse = PostgresStatement("report_reuse", "SELECT outcome, revoked FROM report_reuse($1, $2, $3)")
+    static let flushChunk = PostgresStatement("flush_expired", """
+        DELETE FROM outstanding_tokens WHERE id IN (SELECT id FROM outstanding_tokens WHERE expires_at <= $1 LIMIT $2)
+        """)
+
+    /// The token columns of a row of `tokenColumns`.
+    static func token(_ result: PostgresResult, _ row: Int) throws(StoreError) -> OutstandingToken {
+        OutstandingToken(
+            record: TokenRecord(jti: result.text(row, 0), userID: try result.optionalInt64(row, 1),
+                                createdAt: try result.optionalDouble(row, 2), expiresAt: try result.double(row, 3)),
+            family: result.text(row, 4), parentJTI: result.optionalText(row, 5),
+            blacklistedAt: try result.optionalDouble(row, 6),
+            blacklistReason: result.optionalText(row, 7).flatMap(BlacklistReason.init(rawValue:)))
+    }
+
+    static func parameters(_ token: TokenRecord) -> [String?] {
+        [token.jti, SQLText.int(token.userID), SQLText.real(token.createdAt), SQLText.real(token.expiresAt)]
+    }
+
+    // MARK: Reads
+
+    public func isBlacklisted(jti: String, completion: @escaping StoreCompletion<Bool>) {
+        guard SQLText.isStorable(jti) else { return completion(.success(false)) }
+        read(Self.isBlacklisted, [jti], completion) { (result) throws(StoreError) -> Bool in try result.bool(0, 0) }
+    }
+
+    public func outstanding(jti: String, completion: @escaping StoreCompletion<OutstandingToken?>) {
+        guard SQLText.isStorable(jti) else { return completion(.success(nil)) }
+        read(Self.outstanding, [jti], completion) { (result) throws(StoreError) -> OutstandingToken? in
+            result.rowCount == 0 ? nil : try Self.token(result, 0)
+        }
+    }
+
+    // MARK: Writes
+
+    public func recordOutstanding(_ token: TokenRecord, family: String?, parentJTI: String?,
+                                  completion: @escaping StoreCompletion<Bool>) {
+        write(Self.recordToken, Self.parameters(token) + [family, parentJTI], completion, validate: { () throws(StoreError) in
+            try StoreValidation.token(token)
+            try StoreValidation.storableText(family, "the family")
+            try StoreValidation.storableText(parentJTI, "the parent jti")
+        }) { (result) throws(StoreError) -> Bool in try result.bool(0, 0) }
+    }
+
+    public func recordLogin(_ token: TokenRecord, login: LoginUpdate, completion: @escaping StoreCompletion<Void>) {
+        write(Self.recordLogin, Self.parameters(token) + [SQLText.int(login.userID), SQLText.real(login.lastLogin),
+                                                          login.passwordHash], completion,
+              validate: { () throws(StoreError) in
+                  try StoreValidation.token(token)
+                  try StoreValidation.requireFinite(login.lastLogin, "last_login")
+                  try StoreValidation.storableText(login.passwordHash, "the password hash")
+              }) { (result) throws(StoreError) in
+            guard try result.bool(0, 0) else { throw StoreError(.notFound, "no user with id \(login.userID)") }
+        }
+    }
+
+    public func blacklist(_ token: TokenRecord, reason: BlacklistReason, now: Double,
+                          completion: @escaping StoreCompletion<Bool>) {
+        write(Self.blacklistToken, Self.parameters(token) + [reason.rawValue, SQLText.real(now)], completion,
+              validate: { () throws(StoreError) in
+                  try StoreValidation.token(token)
+                  try StoreValidation.requireFinite(now, "now")
+              }) { (result) throws(StoreError) -> Bool in try result.bool(0, 0) }
+    }
+
+    public func rotate(old: TokenRecord, new: TokenRecord, blacklistOld: Bool, grace: Double, now: Double,
+                       completion: @escaping StoreCompletion<RotationOutcome>) {
+        let parameters = Self.parameters(old) + Self.parameters(new)
+            + [SQLText.bool(blacklistOld), SQLText.real(grace), SQLText.real(now)]
+        write(Self.rotate, parameters, completion, validate: { () throws(StoreError) in
+            try StoreValidation.rotation(old: old, new: new, grace: grace, now: now)
+        }) { (result) throws(StoreError) -> RotationOutcome in
+            guard let outcome = try Self.outcome(result) else {
+                throw StoreError(.conflict, "the new token's jti \(new.jti) is already recorded; mint a new jti")
+            }
+            return outcome
+        }
+    }
+
+    public func reportReuse(jti: String, grace: Double, now: Double, completion: @escaping StoreCompletion<RotationOutcome?>) {
+        guard SQLText.isStorable(jti) else { return completion(.success(nil)) }
+        write(Self.reportReuse, [jti, SQLText.real(grace), SQLText.real(now)], completion, validate: { () throws(StoreError) in
+            try StoreValidation.requireFinite(grace, "grace")
+            try StoreValidation.requireFinite(now, "now")
+        }) { (result) throws(StoreError) -> RotationOutcome? in try Self.outcome(result) }
+    }
+
+    /// The outcome a rotation function answered; nil for `none` and `conflict`.
+    private static func outcome(_ result: PostgresResult) throws(StoreError) -> RotationOutcome? {
+        let revoked = Int(try result.int64(0, 1))
+        switch result.text(0, 0) {
+        case "rotated": return .rotated
+        case "grace": return .reused(revokedFamilyTokens: 0, withinGrace: true)
+        case "reused": return .reused(revokedFamilyTokens: revoked, withinGrace: false)
+        case "none", "conflict": return nil
+        case let other: throw StoreError(.database, "PostgreSQL's rotate answered the unknown outcome \"\(other)\"")
+        }
+    }
+
+    /// Deletes in chunks, each its own short statement, so a large flush does not hold locks for long.
+    public func flushExpired(now: Double, completion: @escaping StoreCompletion<Int>) {
+        do throws(StoreError) { try StoreValidation.requireFinite(now, "now") } catch { return completion(.failure(error)) }
+        flushChunk(now: now, deletedSoFar: 0, completion: completion)
+    }
+
+    private func flushChunk(now: Double, deletedSoFar: Int, completion: @escaping StoreCompletion<Int>) {
+        let chunk = 5000
+        write(Self.flushChunk, [SQLText.real(now), String(chunk)], { [self] (result: Result<Int, StoreError>) in
+            switch result {
+            case .success(let deleted) where deleted >= chunk:
+                flushChunk(now: now, deletedSoFar: deletedSoFar + deleted, completion: completion)
+            case .success(let deleted):
+                completion(.success(deletedSoFar + deleted))
+            case .failure(let error):
+                completion(.failure(error))
+            }
+        }) { (result) throws(StoreError) -> Int in result.affectedRows }
+    }
+}
