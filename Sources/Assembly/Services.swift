@@ -3,7 +3,6 @@ import Passwords
 import Platform
 import Settings
 import Store
-import StoreSQLite
 
 /// The long-lived parts of a serving daemon, outside any `Runtime`: the store and the worker pools. A reload
 /// keeps them; changing them (a new store location, pool sizes) needs a restart.
@@ -35,13 +34,7 @@ public final class Services: Sendable {
 
     /// The store alone: user administration needs no key and no pool.
     public static func openStore(_ settings: AuthdSettings, readConnections: Int = 2) throws(ConfigurationFailure) -> any StoreBackend {
-        do {
-            return try SQLiteStore(path: settings.store.sqlitePath,
-                                   busyTimeoutMilliseconds: Int(settings.store.busyTimeout.milliseconds),
-                                   readConnections: readConnections)
-        } catch {
-            throw ConfigurationFailure(["\(settings.sourcePath): store.sqlite: \(settings.store.sqlitePath): \(error.message)"])
-        }
+        try ConfiguredStore.open(settings, readConnections: readConnections)
     }
 
     /// Lets the pools finish the jobs they accepted, then closes the store (its writes finish first).

@@ -33,6 +33,9 @@ final class PostgresConnection: @unchecked Sendable {
         }
         // From here the owner closes the handle, whatever happens below.
         let connection = PostgresConnection(handle)
+        // libpq prints server notices ("relation … already exists, skipping") on standard error by default: a daemon's
+        // log is not the place for them.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
         guard PQstatus(handle) == CONNECTION_OK else {
             throw StoreError(.unavailable, "cannot connect to PostgreSQL: \(connection.errorMessage); "
                 + "check store.postgres (url, password_file) and that the server is running")
@@ -43,7 +46,8 @@ final class PostgresConnection: @unchecked Sendable {
     /// libpq's last error message, on one line.
     var errorMessage: String {
         guard let text = PQerrorMessage(handle) else { return "unknown error" }
-        let message = String(cString: text).split(whereSeparator: \.isNewline).joined(separator: "; ")
+        let lines = String(cString: text).split(whereSeparator: \.isNewline)
+        let message = lines.map { $0.trimmingPrefix(while: \.isWhitespace) }.filter { !$0.isEmpty }.joined(separator: "; ")
         return message.isEmpty ? "unknown error" : message
     }
 

@@ -24,14 +24,11 @@ public final class PostgresStore: StoreBackend {
     /// Connects, creates or migrates the schema (waiting for another instance that is doing the same), then starts
     /// the workers and the change listener. Throws `.unavailable` when PostgreSQL cannot be reached.
     public init(_ configuration: PostgresConfiguration) throws(StoreError) {
-        guard PostgresConfiguration.isValidSchemaName(configuration.schema) else {
-            throw StoreError(.invalidArgument, "\"\(configuration.schema)\" is not a schema name authd accepts: "
-                + "lower-case letters, digits and _, starting with a letter or _, at most 63 characters")
-        }
+        try Self.validate(configuration)
         self.configuration = configuration
         let setup = try PostgresConnection.open(configuration)
         try PostgresSchema.migrate(setup, configuration)
-        location = "postgresql \(setup.summary), schema \(configuration.schema)"
+        location = Self.describe(setup, configuration)
         readers = PostgresQueue(limit: Self.queueLimit)
         writers = PostgresQueue(limit: Self.queueLimit)
         let changes = try ChangeListener(configuration)
