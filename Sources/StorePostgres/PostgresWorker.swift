@@ -107,6 +107,9 @@ final class PostgresWorker: @unchecked Sendable {
             let setup = try? fresh.run([
                 .sql("SET search_path TO \(configuration.quotedSchema)"),
                 .sql("SET statement_timeout = \(configuration.timeoutMilliseconds)"),
+                // A commit is acknowledged to clients as durable: never asynchronously, whatever the server or the
+                // role says (stronger settings such as remote_apply are kept).
+                .sql("SELECT set_config('synchronous_commit', 'on', false) WHERE current_setting('synchronous_commit') = 'off'"),
                 .sync,
             ], deadline: MonotonicClock.now() + timeoutNanoseconds)
             guard let setup, setup.allSatisfy({ (try? $0.get()) != nil }) else {

@@ -37,6 +37,8 @@ final class DaemonFixture {
         var poolQueue: Int?
         /// The environment of `authd serve` (not of CLI commands); nil: this process's own.
         var environment: [String: String]?
+        /// The `store:` section's body (indented two spaces); nil: an SQLite file in the fixture's folder.
+        var store: String?
     }
 
     init(_ options: Options = Options()) throws {
@@ -61,7 +63,7 @@ final class DaemonFixture {
               - unix: \(socketPath)
                 mode: "0660"
             store:
-              sqlite: \(directory)/authd.sqlite3
+            \(options.store ?? "  sqlite: \(directory)/authd.sqlite3")
             passwords:
               iterations: \(options.iterations)\(options.poolWorkers.map { "\n  workers: \($0)" } ?? "")\(options.poolQueue.map { "\n  queue: \($0)" } ?? "")
             logging:

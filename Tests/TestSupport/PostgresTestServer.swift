@@ -30,12 +30,13 @@ public enum PostgresTestServer {
             .deletingLastPathComponent().appendingPathComponent("scripts/test-postgres").path
     }
 
-    /// Runs `scripts/test-postgres COMMAND DIR` on the test cluster (stop-only, start-only, crash).
+    /// Runs `scripts/test-postgres COMMAND DIR` on the test cluster (stop-only, start-only, crash); its output goes
+    /// to `control.log` in the cluster's folder. Safe under load (see `TestProcess.runLogged`).
     public static func control(_ command: String) throws {
         guard let directory else { throw Unavailable(description: "AUTHD_TEST_POSTGRES_DIR is not set") }
-        let result = try TestProcess.run(controlScript, [command, directory])
-        guard result.status == 0 else {
-            throw Unavailable(description: "scripts/test-postgres \(command) failed: \(result.stderrText)")
+        let status = try TestProcess.runLogged(controlScript, [command, directory], logFile: directory + "/control.log")
+        guard status == 0 else {
+            throw Unavailable(description: "scripts/test-postgres \(command) exited with \(status); see \(directory)/control.log")
         }
     }
 
