@@ -39,6 +39,18 @@ enum ConfiguredStore {
         }
     }
 
+    /// An SQLite database that must exist already (the source of `authd store copy`): nothing is created.
+    static func openExistingSQLite(path: String) throws(ConfigurationFailure) -> any StoreBackend {
+        do throws(StoreError) {
+            guard case .existing = try SQLiteStore.inspect(path: path) else {
+                throw StoreError(.notFound, "no database there; give the path of the SQLite file authd used (store.sqlite)")
+            }
+            return try SQLiteStore(path: path)
+        } catch {
+            throw ConfigurationFailure(["\(path): \(error.message)"])
+        }
+    }
+
     static func configuration(_ settings: PostgresSettings) -> PostgresConfiguration {
         let readers = max(1, settings.connections / 2)
         return PostgresConfiguration(

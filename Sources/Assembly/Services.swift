@@ -37,6 +37,11 @@ public final class Services: Sendable {
         try ConfiguredStore.open(settings, readConnections: readConnections)
     }
 
+    /// An existing SQLite database file, opened as the source of `authd store copy`.
+    public static func openSQLiteSource(path: String) throws(ConfigurationFailure) -> any StoreBackend {
+        try ConfiguredStore.openExistingSQLite(path: path)
+    }
+
     /// Lets the pools finish the jobs they accepted, then closes the store (its writes finish first).
     public func close() {
         hashingPool.shutdown()

@@ -174,4 +174,42 @@ final class MultiInstanceTests: XCTestCase {
         try daemons[0].start()
         XCTAssertEqual(try refresh(try obtain(daemons[0], user: "bob").refresh, on: daemons[1]).status, 200)
     }
+
+    /// An SQLite installation moves to PostgreSQL with `authd store copy` and keeps everything: users (ids and
+    /// password hashes), groups, the tokens it issued, their rotation chains and the blacklist.
+    func testStoreCopyMovesASQLiteInstallationToPostgreSQL() throws {
+        let old = try DaemonFixture(.init(simpleJWT: Self.rotation))
+        try old.addUser("alice", password: "pw")
+        XCTAssertEqual(old.cli(["group", "add", "web"]).status, 0)
+        XCTAssertEqual(old.cli(["user", "groups", "alice", "--add", "web"]).status, 0)
+        let first = try obtain(old)
+        let rotated = try refresh(first.refresh, on: old)
+        XCTAssertEqual(rotated.status, 200)
+        let current = try XCTUnwrap(rotated.json["refresh"] as? String)
+        let loggedOut = try obtain(old).refresh
+        XCTAssertEqual(try old.tcp().post("/api/token/blacklist/", json: try jsonString(["refresh": loggedOut])).status, 200)
+        old.stop()
+
+        var shared = Self.rotation
+        shared["SIGNING_KEY_FILE"] = old.keyPath
+        let new = try DaemonFixture(.init(simpleJWT: shared, startServer: false, store: storeYAML))
+        let copied = new.cli(["store", "copy", "--from-sqlite", old.directory + "/authd.sqlite3"])
+        XCTAssertEqual(copied.status, 0, copied.stderr)
+        XCTAssertTrue(copied.stdout.contains("users: 1 copied"), copied.stdout)
+        XCTAssertTrue(copied.stdout.contains("tokens: 3 copied"), copied.stdout)  // first, its successor, the logged-out one
+        let again = new.cli(["store", "copy", "--from-sqlite", old.directory + "/authd.sqlite3"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("users: 0 copied, 1 already there"), again.stdout)
+
+        try new.start()
+        XCTAssertEqual(try refresh(current, on: new).status, 200, "the newest token of the chain goes on")
+        XCTAssertEqual(try refresh(first.refresh, on: new).status, 401, "a rotated token stays rotated")
+        XCTAssertEqual(try refresh(loggedOut, on: new).status, 401, "a logged-out token stays blacklisted")
+        XCTAssertEqual(try obtain(new).refresh.isEmpty, false, "the password hash came along")
+        XCTAssertEqual(new.cli(["user", "groups", "alice"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "web")
+        let missing = new.cli(["store", "copy", "--from-sqlite", old.directory + "/nothing.sqlite3"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("no database there"), missing.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: old.directory + "/nothing.sqlite3"), "nothing is created")
+    }
 }
