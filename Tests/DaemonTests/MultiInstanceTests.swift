@@ -212,4 +212,25 @@ final class MultiInstanceTests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("no database there"), missing.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: old.directory + "/nothing.sqlite3"), "nothing is created")
     }
+
+    /// `check-config` reaches the database and reads the schema version without creating anything; an unreachable
+    /// database is an error that points at store.postgres, for check-config and serve alike.
+    func testCheckConfigReachesTheDatabaseAndCreatesNothing() throws {
+        let fixture = try DaemonFixture(.init(startServer: false, store: storeYAML))
+        let checked = fixture.cli(["check-config"])
+        XCTAssertEqual(checked.status, 0, checked.stderr)
+        XCTAssertTrue(checked.stdout.contains("schema \(schema.name) (not created yet)"), checked.stdout)
+        XCTAssertEqual(try PostgresTestServer.psql("SELECT count(*) FROM pg_namespace WHERE nspname = '\(schema.name)'",
+                                                   url: schema.url), "0")
+
+        let unreachable = try DaemonFixture(.init(startServer: false, store: """
+              postgres:
+                url: "postgresql://authd@/authd?host=/nonexistent-authd-socket-dir"
+            """))
+        for command in [["check-config"], ["serve"]] {
+            let result = unreachable.cli(command)
+            XCTAssertEqual(result.status, 1, result.stderr)
+            XCTAssertTrue(result.stderr.contains("authd.yaml:9:3: store.postgres: cannot connect to PostgreSQL"), result.stderr)
+        }
+    }
 }
