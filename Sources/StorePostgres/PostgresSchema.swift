@@ -11,7 +11,7 @@ import Store
 /// Every store call is one statement, so that a batch of calls is one pipeline of statements in one transaction.
 /// The calls that need several steps (rotation with reuse detection, a login, blacklisting an unseen token) are
 /// PL/pgSQL functions. Changes to one rotation family are serialized by a transaction-level advisory lock on the
-/// family (`lock_family`), across connections and instances, as SQLite's single writer serializes them; the
+/// family (taken in `locked_token`), across connections and instances, as SQLite's single writer serializes them; the
 /// functions read again under that lock, where READ COMMITTED shows everything committed before it was granted.
 enum PostgresSchema {
     struct Migration {
@@ -48,7 +48,6 @@ enum PostgresSchema {
                 expires_at double precision NOT NULL
             );
             CREATE INDEX outstanding_tokens_family ON outstanding_tokens(family);
-            CREATE INDEX outstanding_tokens_parent_jti ON outstanding_tokens(parent_jti);
             CREATE INDEX outstanding_tokens_expires_at ON outstanding_tokens(expires_at);
             CREATE INDEX outstanding_tokens_user_id ON outstanding_tokens(user_id);
             CREATE TABLE blacklisted_tokens (
@@ -68,10 +67,6 @@ enum PostgresSchema {
             );
             CREATE INDEX user_groups_group_id ON user_groups(group_id);
 
-            CREATE FUNCTION lock_family(family text) RETURNS void LANGUAGE sql AS $$
-                SELECT pg_advisory_xact_lock(\(familyLockKey), hashtext(family))
-            $$;
-
             -- The reuse rule of TokenStore.rotate, for a blacklisted token: nothing happens for a rotation of the newest
             -- predecessor within the grace window, else every token of the family is revoked. The caller holds the
             -- family lock. The revocation repeats until it finds nothing more, because a statement sees only what was
@@ -83,9 +78,11 @@ enum PostgresSchema {
                 added integer;
             BEGIN
                 revoked := 0;
+                -- Children are found through their family (indexed), not through parent_jti (an index every
+                -- rotation would pay for, used only here).
                 IF reuse.reason = 'rotated' AND reuse.now - reuse.blacklisted_at < reuse.grace
                    AND NOT EXISTS (SELECT 1 FROM outstanding_tokens o JOIN blacklisted_tokens b ON b.token_id = o.id
-                                   WHERE o.parent_jti = reuse.jti) THEN
+                                   WHERE o.family = reuse.family AND o.parent_jti = reuse.jti) THEN
                     outcome := 'grace';
                     RETURN;
                 END IF;
@@ -114,7 +111,8 @@ enum PostgresSchema {
                 SELECT o.family INTO locked FROM outstanding_tokens o WHERE o.jti = locked_token.jti;
                 locked := coalesce(locked, locked_token.jti);
                 LOOP
-                    PERFORM lock_family(locked);
+                    -- Called here rather than through an SQL function, which PostgreSQL would plan again at every call.
+                    PERFORM pg_advisory_xact_lock(\(familyLockKey), hashtext(locked));
                     SELECT o.id, o.family, b.blacklisted_at, b.reason INTO id, family, blacklisted_at, reason
                     FROM outstanding_tokens o LEFT JOIN blacklisted_tokens b ON b.token_id = o.id
                     WHERE o.jti = locked_token.jti;
@@ -124,32 +122,37 @@ enum PostgresSchema {
             END
             $$;
 
-            -- TokenStore.rotate. Outcomes: rotated, grace, reused (with the number revoked), conflict (the new jti is
-            -- taken; nothing was written).
+            -- TokenStore.rotate. Outcomes: rotated, grace, reused (with the number revoked). A new jti that is taken
+            -- already raises unique_violation, which rolls the call back: minted jtis are random, so that check costs
+            -- nothing in the common case.
             CREATE FUNCTION rotate(old_jti text, old_user bigint, old_created double precision, old_expires double precision,
                                    new_jti text, new_user bigint, new_created double precision,
                                    new_expires double precision, blacklist_old boolean, grace double precision,
                                    now double precision, OUT outcome text, OUT revoked integer)
             LANGUAGE plpgsql AS $$
             DECLARE
-                known record;
                 parent_id bigint;
                 chain text;
-                raced_at double precision;
-                raced_reason text;
+                locked text;
+                at double precision;
+                why text;
             BEGIN
                 revoked := 0;
-                SELECT * INTO known FROM locked_token(old_jti);
-                IF known.blacklisted_at IS NOT NULL THEN
-                    SELECT r.outcome, r.revoked INTO outcome, revoked
-                    FROM reuse(old_jti, known.family, known.blacklisted_at, known.reason, grace, now) r;
+                -- The same steps as locked_token, written out: this is the hot path.
+                SELECT o.family INTO locked FROM outstanding_tokens o WHERE o.jti = old_jti;
+                locked := coalesce(locked, old_jti);
+                LOOP
+                    PERFORM pg_advisory_xact_lock(\(familyLockKey), hashtext(locked));
+                    SELECT o.id, o.family, b.blacklisted_at, b.reason INTO parent_id, chain, at, why
+                    FROM outstanding_tokens o LEFT JOIN blacklisted_tokens b ON b.token_id = o.id WHERE o.jti = old_jti;
+                    EXIT WHEN parent_id IS NULL OR chain = locked;
+                    locked := chain;
+                END LOOP;
+                IF at IS NOT NULL THEN
+                    SELECT r.outcome, r.revoked INTO outcome, revoked FROM reuse(old_jti, chain, at, why, grace, now) r;
                     RETURN;
                 END IF;
-                IF EXISTS (SELECT 1 FROM outstanding_tokens o WHERE o.jti = new_jti) THEN
-                    outcome := 'conflict';
-                    RETURN;
-                END IF;
-                IF known.id IS NULL THEN
+                IF parent_id IS NULL THEN
                     -- A token authd never recorded (SimpleJWT minted it) starts its own family.
                     INSERT INTO outstanding_tokens (jti, user_id, family, parent_jti, created_at, expires_at)
                     VALUES (old_jti, (SELECT u.id FROM users u WHERE u.id = old_user), old_jti, NULL, old_created,
@@ -159,24 +162,24 @@ enum PostgresSchema {
                     IF parent_id IS NULL THEN
                         RAISE EXCEPTION 'token % was recorded concurrently', old_jti USING ERRCODE = 'serialization_failure';
                     END IF;
-                ELSE
-                    parent_id := known.id;
-                    chain := known.family;
                 END IF;
                 IF blacklist_old THEN
                     INSERT INTO blacklisted_tokens (token_id, blacklisted_at, reason) VALUES (parent_id, now, 'rotated')
                     ON CONFLICT (token_id) DO NOTHING;
                     IF NOT FOUND THEN
                         -- Blacklisted meanwhile by a logout, which takes no family lock: a reuse after all.
-                        SELECT b.blacklisted_at, b.reason INTO raced_at, raced_reason
-                        FROM blacklisted_tokens b WHERE b.token_id = parent_id;
-                        SELECT r.outcome, r.revoked INTO outcome, revoked
-                        FROM reuse(old_jti, chain, raced_at, raced_reason, grace, now) r;
+                        SELECT b.blacklisted_at, b.reason INTO at, why FROM blacklisted_tokens b WHERE b.token_id = parent_id;
+                        SELECT r.outcome, r.revoked INTO outcome, revoked FROM reuse(old_jti, chain, at, why, grace, now) r;
                         RETURN;
                     END IF;
                 END IF;
                 INSERT INTO outstanding_tokens (jti, user_id, family, parent_jti, created_at, expires_at)
-                VALUES (new_jti, (SELECT u.id FROM users u WHERE u.id = new_user), chain, old_jti, new_created, new_expires);
+                VALUES (new_jti, (SELECT u.id FROM users u WHERE u.id = new_user), chain, old_jti, new_created, new_expires)
+                ON CONFLICT ON CONSTRAINT outstanding_tokens_jti_key DO NOTHING;
+                IF NOT FOUND THEN
+                    RAISE EXCEPTION 'the new token''s jti % is already recorded; mint a new jti', new_jti
+                        USING ERRCODE = 'unique_violation';
+                END IF;
                 outcome := 'rotated';
             END
             $$;

@@ -5,8 +5,8 @@ import Store
 /// A thread with one connection of its own, running what its queue holds in batches: every call waiting
 /// when it looks goes out in one pipeline, so a round trip serves many callers.
 ///
-/// - A reader sends each look-up with its own sync (its own implicit transaction): one failing look-up fails
-///   only itself.
+/// - A reader sends its batch of look-ups as one implicit read-only transaction (one sync). A look-up that fails
+///   (it should not: they only read) fails alone; those it made PostgreSQL skip run again in the next batch.
 /// - A writer wraps its batch in one transaction (group commit): BEGIN, the calls, a NOTIFY for the other
 ///   instances, COMMIT. Callers are answered only after PostgreSQL confirmed the COMMIT. When one call fails,
 ///   the transaction is rolled back, that call gets its error and the others run again in the next batch, so
@@ -160,10 +160,8 @@ final class PostgresWorker: @unchecked Sendable {
     private func runReads(_ batch: [PostgresOperation], on connection: PostgresConnection) {
         let (commands, names) = preparations(for: batch, on: connection)
         var pipeline = commands
-        for operation in batch {
-            pipeline.append(.execute(operation.statement, operation.parameters))
-            pipeline.append(.sync)
-        }
+        for operation in batch { pipeline.append(.execute(operation.statement, operation.parameters)) }
+        pipeline.append(.sync)
         let replies: [Result<PostgresResult, PostgresFailure>]
         do {
             replies = try connection.run(pipeline, deadline: MonotonicClock.now() + timeoutNanoseconds + 1_000_000_000)
@@ -183,15 +181,21 @@ final class PostgresWorker: @unchecked Sendable {
             return
         }
         notePrepared(names, replies.prefix(names.count), on: connection)
+        var skipped: [PostgresOperation] = []
         for (operation, reply) in zip(batch, replies.dropFirst(names.count)) {
             switch reply {
             case .success(let result):
                 operation.accept(result)
                 operation.finish(nil)
+            case .failure(.aborted) where operation.attempts < 2:
+                // Skipped because a look-up before it failed: run it again in the next batch.
+                operation.attempts += 1
+                skipped.append(operation)
             case .failure(let failure):
                 operation.finish(failure.error)
             }
         }
+        queue.requeue(skipped)
     }
 
     // MARK: Writes
