@@ -8,7 +8,9 @@
 #   afterwards kill -9 of both instances, and a count of the rotations PostgreSQL holds against the 200s.
 # Server CPU µs per request counts authd and every PostgreSQL process of the cluster.
 
-PG_DIR="$WORK/postgres"
+# Its own folder directly under /tmp: the cluster's owner (not root) must be able to reach it, which $WORK (0700)
+# does not allow.
+PG_DIR=""
 PG_TOKENS=${PG_TOKENS:-100000}   # refresh bodies per wrk process
 
 # CPU ticks of the cluster: the postmaster and its children (backends, WAL writer, checkpointer…).
@@ -47,9 +49,10 @@ pg_refresh_load() {
 }
 
 postgres_runs() {
+  PG_DIR=$(mktemp -d /tmp/authd-bench-pg.XXXXXX)
+  CLEANUP_EXTRA+=("$REPO/scripts/test-postgres stop $PG_DIR" "rm -rf $PG_DIR")
   log "PostgreSQL: a throwaway cluster in $PG_DIR"
   PG_URL=$("$REPO/scripts/test-postgres" start "$PG_DIR")
-  CLEANUP_EXTRA+=("$REPO/scripts/test-postgres stop $PG_DIR")
   pg_settings 1
   pg_settings 2
   # The same user as the SQLite rows (one PBKDF2 hash at the configured cost).

@@ -2,21 +2,8 @@ import Store
 
 extension PostgresStore {
     /// What `authd check-config` learns about the database: that it can be reached with these settings, and the
-    /// schema version, without creating or changing anything.
-    public enum Inspection: Sendable, CustomStringConvertible {
-        /// Reachable, and authd's schema is not there yet: `authd serve` (or the first CLI command) creates it.
-        case missing(location: String)
-        case existing(location: String, schemaVersion: Int)
-
-        public var description: String {
-            switch self {
-            case .missing(let location): return "\(location) (not created yet)"
-            case .existing(let location, let version): return "\(location) (schema version \(version))"
-            }
-        }
-    }
-
-    public static func inspect(_ configuration: PostgresConfiguration) throws(StoreError) -> Inspection {
+    /// schema version (missing: authd's schema is not there yet), without creating or changing anything.
+    public static func inspect(_ configuration: PostgresConfiguration) throws(StoreError) -> StoreInspection {
         try validate(configuration)
         let connection = try PostgresConnection.open(configuration)
         let location = describe(connection, configuration)

@@ -117,20 +117,10 @@ extension PostgresStore {
     /// Deletes in chunks, each its own short statement, so a large flush does not hold locks for long.
     public func flushExpired(now: Double, completion: @escaping StoreCompletion<Int>) {
         do throws(StoreError) { try StoreValidation.requireFinite(now, "now") } catch { return completion(.failure(error)) }
-        flushChunk(now: now, deletedSoFar: 0, completion: completion)
-    }
-
-    private func flushChunk(now: Double, deletedSoFar: Int, completion: @escaping StoreCompletion<Int>) {
-        let chunk = 5000
-        write(Self.flushChunk, [SQLText.real(now), String(chunk)], { [self] (result: Result<Int, StoreError>) in
-            switch result {
-            case .success(let deleted) where deleted >= chunk:
-                flushChunk(now: now, deletedSoFar: deletedSoFar + deleted, completion: completion)
-            case .success(let deleted):
-                completion(.success(deletedSoFar + deleted))
-            case .failure(let error):
-                completion(.failure(error))
+        ChunkedDeletion.run({ [self] limit, done in
+            write(Self.flushChunk, [SQLText.real(now), String(limit)], done) { (result) throws(StoreError) -> Int in
+                result.affectedRows
             }
-        }) { (result) throws(StoreError) -> Int in result.affectedRows }
+        }, completion: completion)
     }
 }

@@ -155,16 +155,24 @@ final class PostgresWorker: @unchecked Sendable {
         }
     }
 
+    /// Sends the preparations the batch needs, `before`, one execute per operation, and `after`, in one round trip
+    /// under the batch deadline; answers the replies from `before` on.
+    private func send(_ batch: [PostgresOperation], before: [PipelineCommand], after: [PipelineCommand],
+                      extra: [PostgresStatement] = [],
+                      on connection: PostgresConnection) throws(PostgresFailure) -> ArraySlice<Result<PostgresResult, PostgresFailure>> {
+        let (preparing, names) = preparations(for: batch, extra: extra, on: connection)
+        let pipeline = preparing + before + batch.map { .execute($0.statement, $0.parameters) } + after
+        let replies = try connection.run(pipeline, deadline: MonotonicClock.now() + timeoutNanoseconds + 1_000_000_000)
+        notePrepared(names, replies.prefix(names.count), on: connection)
+        return replies.dropFirst(names.count)
+    }
+
     // MARK: Reads
 
     private func runReads(_ batch: [PostgresOperation], on connection: PostgresConnection) {
-        let (commands, names) = preparations(for: batch, on: connection)
-        var pipeline = commands
-        for operation in batch { pipeline.append(.execute(operation.statement, operation.parameters)) }
-        pipeline.append(.sync)
-        let replies: [Result<PostgresResult, PostgresFailure>]
+        let replies: ArraySlice<Result<PostgresResult, PostgresFailure>>
         do {
-            replies = try connection.run(pipeline, deadline: MonotonicClock.now() + timeoutNanoseconds + 1_000_000_000)
+            replies = try send(batch, before: [], after: [.sync], on: connection)
         } catch {
             drop(error.error)
             // A look-up changes nothing: one more try on a new connection, for calls caught by a server restart.
@@ -180,9 +188,8 @@ final class PostgresWorker: @unchecked Sendable {
             queue.requeue(again)
             return
         }
-        notePrepared(names, replies.prefix(names.count), on: connection)
         var skipped: [PostgresOperation] = []
-        for (operation, reply) in zip(batch, replies.dropFirst(names.count)) {
+        for (operation, reply) in zip(batch, replies) {
             switch reply {
             case .success(let result):
                 operation.accept(result)
@@ -201,25 +208,17 @@ final class PostgresWorker: @unchecked Sendable {
     // MARK: Writes
 
     private func runWrites(_ batch: [PostgresOperation], on connection: PostgresConnection) {
-        let (preparing, names) = preparations(for: batch, extra: [Self.notify], on: connection)
-        var pipeline = preparing
-        pipeline.append(.sql("BEGIN"))
-        for operation in batch { pipeline.append(.execute(operation.statement, operation.parameters)) }
-        pipeline.append(.execute(Self.notify, [configuration.changeChannel]))
-        pipeline.append(.sql("COMMIT"))
-        pipeline.append(.sync)
-
-        let replies: [Result<PostgresResult, PostgresFailure>]
+        let transaction: ArraySlice<Result<PostgresResult, PostgresFailure>>  // BEGIN, the calls, NOTIFY, COMMIT
         do {
-            replies = try connection.run(pipeline, deadline: MonotonicClock.now() + timeoutNanoseconds + 1_000_000_000)
+            transaction = try send(batch, before: [.sql("BEGIN")],
+                                   after: [.execute(Self.notify, [configuration.changeChannel]), .sql("COMMIT"), .sync],
+                                   extra: [Self.notify], on: connection)
         } catch {
             // The COMMIT may or may not have happened: nobody is told it did. Not retried, for the same reason.
             drop(error.error)
             for operation in batch { operation.finish(error.error) }
             return
         }
-        notePrepared(names, replies.prefix(names.count), on: connection)
-        let transaction = replies.dropFirst(names.count)  // BEGIN, the calls, NOTIFY, COMMIT
         let calls = Array(transaction.dropFirst().prefix(batch.count))
         if case .success(let commit)? = transaction.last, String(cString: PQcmdStatus(commit.handle)) == "COMMIT" {
             for (operation, reply) in zip(batch, calls) {

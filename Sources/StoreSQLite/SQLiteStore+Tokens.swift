@@ -86,26 +86,15 @@ extension SQLiteStore {
     /// the daemon.
     public func flushExpired(now: Double, completion: @escaping StoreCompletion<Int>) {
         do throws(StoreError) { try StoreValidation.requireFinite(now, "now") } catch { return completion(.failure(error)) }
-        flushChunk(now: now, deletedSoFar: 0, completion: completion)
-    }
-
-    private func flushChunk(now: Double, deletedSoFar: Int, completion: @escaping StoreCompletion<Int>) {
-        let chunk = 5000
-        writer.submit({ (c) throws(StoreError) -> Int in
-            try c.run("""
-                DELETE FROM outstanding_tokens WHERE id IN
-                    (SELECT id FROM outstanding_tokens WHERE expires_at <= ? LIMIT ?)
-                """, [.real(now), .int(Int64(chunk))])
-        }, completion: { [self] result in
-            switch result {
-            case .success(let deleted) where deleted >= chunk:
-                flushChunk(now: now, deletedSoFar: deletedSoFar + deleted, completion: completion)
-            case .success(let deleted):
-                completion(.success(deletedSoFar + deleted))
-            case .failure(let error):
-                completion(.failure(error))
-            }
-        })
+        let writer = self.writer
+        ChunkedDeletion.run({ limit, done in
+            writer.submit({ (c) throws(StoreError) -> Int in
+                try c.run("""
+                    DELETE FROM outstanding_tokens WHERE id IN
+                        (SELECT id FROM outstanding_tokens WHERE expires_at <= ? LIMIT ?)
+                    """, [.real(now), .int(Int64(limit))])
+            }, completion: done)
+        }, completion: completion)
     }
 
     // MARK: Bodies run on the writer connection

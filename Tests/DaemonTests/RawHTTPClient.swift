@@ -90,6 +90,14 @@ final class RawHTTPClient {
         try request("POST", path, body: json)
     }
 
+    /// The same POST on every client: every request is written first, then every answer read, so they race inside
+    /// the server(s).
+    static func race(_ clients: [RawHTTPClient], post path: String, json: String) throws -> [Response] {
+        let request = "POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(json.utf8.count)\r\n\r\n\(json)"
+        for client in clients { try client.send(request) }
+        return try clients.map { try $0.readResponse() }
+    }
+
     /// Reads one response (Content-Length framed). Throws if the server closes first.
     func readResponse() throws -> Response {
         let headerEnd: Int = try {

@@ -9,12 +9,7 @@ final class PostgresStoreTests: XCTestCase {
     private var schema: PostgresTestSchema!
 
     override func setUpWithError() throws {
-        do {
-            schema = try PostgresTestSchema()
-        } catch {
-            if PostgresTestServer.isRequired { throw error }
-            throw XCTSkip("\(error)")
-        }
+        schema = try PostgresTestSchema.forTest()
     }
 
     override func tearDown() { schema = nil }

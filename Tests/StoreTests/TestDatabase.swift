@@ -25,12 +25,7 @@ final class TestDatabase {
             schema = nil
         case .postgres:
             folder = nil
-            do {
-                schema = try PostgresTestSchema()
-            } catch {
-                if PostgresTestServer.isRequired { throw error }
-                throw XCTSkip("\(error)")
-            }
+            schema = try PostgresTestSchema.forTest()
         }
     }
 

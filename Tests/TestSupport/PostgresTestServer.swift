@@ -1,4 +1,5 @@
 import Foundation
+import XCTest
 
 /// The throwaway PostgreSQL cluster that `./scripts/test` starts with `scripts/test-postgres` (as an unprivileged
 /// user, in a temporary folder, on a Unix socket there), described by environment variables:
@@ -63,5 +64,16 @@ public final class PostgresTestSchema: Sendable {
 
     deinit {
         _ = try? PostgresTestServer.psql("DROP SCHEMA IF EXISTS \"\(name)\" CASCADE", url: url)
+    }
+
+    /// A schema for one test; the test is skipped when no cluster is configured, and fails instead when
+    /// `AUTHD_TEST_REQUIRE_POSTGRES=1`.
+    public static func forTest() throws -> PostgresTestSchema {
+        do {
+            return try PostgresTestSchema()
+        } catch {
+            if PostgresTestServer.isRequired { throw error }
+            throw XCTSkip("\(error)")
+        }
     }
 }
