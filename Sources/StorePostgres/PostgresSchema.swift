@@ -10,18 +10,28 @@ import Store
 ///
 /// Every store call is one statement, so that a batch of calls is one pipeline of statements in one transaction.
 /// The calls that need several steps (rotation with reuse detection, a login, blacklisting an unseen token) are
-/// PL/pgSQL functions. Changes to one rotation family are serialized by a transaction-level advisory lock on the
-/// family (taken in `locked_token`), across connections and instances, as SQLite's single writer serializes them; the
-/// functions read again under that lock, where READ COMMITTED shows everything committed before it was granted.
+/// PL/pgSQL functions.
+///
+/// Concurrency (other connections, other instances; READ COMMITTED): the blacklist row of a token is the arbiter.
+/// A rotation inserts the old token's row with ON CONFLICT DO NOTHING: when another transaction inserted it first
+/// (a racing rotation, a logout, a family revocation), the insert waits for that one to end and then inserts nothing,
+/// and the rotation turns into the reuse rule, reading the row again in a new statement, which sees what committed.
+/// A family revocation repeats its statement until it finds nothing more to revoke, so a child committed while it
+/// ran is caught too. Exactly one of any number of concurrent rotations of a token wins, as on SQLite.
+///
+/// The token tables have no foreign keys: each would cost every rotation a lookup with a row lock (measured: a
+/// fifth of a rotation's time in PostgreSQL). What they did is done by the statements themselves: a token's user id
+/// is stored only when the user exists, deleting a user clears it on the user's tokens, and flushing a token
+/// deletes its blacklist row. A user deleted while a token of theirs is being recorded may leave that token naming
+/// an id no user has (ids are never reused): it then counts as a deleted user's token, as with NULL.
 enum PostgresSchema {
     struct Migration {
         let version: Int
         let sql: String
     }
 
-    /// Advisory lock keys (first half): migrations, and rotation families.
-    static let migrationLockKey = 1_635_087_459   // "authc"-ish: any constant no other application uses
-    static let familyLockKey = 1_635_087_460
+    /// Advisory lock key (first half) of migrations: any constant no other application uses.
+    static let migrationLockKey = 1_635_087_459
 
     static let migrations: [Migration] = [
         Migration(version: 1, sql: """
@@ -41,7 +51,7 @@ enum PostgresSchema {
             CREATE TABLE outstanding_tokens (
                 id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
                 jti text COLLATE "C" NOT NULL UNIQUE,
-                user_id bigint REFERENCES users(id) ON DELETE SET NULL,
+                user_id bigint,
                 family text COLLATE "C" NOT NULL,
                 parent_jti text COLLATE "C",
                 created_at double precision,
@@ -52,7 +62,7 @@ enum PostgresSchema {
             CREATE INDEX outstanding_tokens_user_id ON outstanding_tokens(user_id);
             CREATE TABLE blacklisted_tokens (
                 id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                token_id bigint NOT NULL UNIQUE REFERENCES outstanding_tokens(id) ON DELETE CASCADE,
+                token_id bigint NOT NULL UNIQUE,
                 blacklisted_at double precision NOT NULL,
                 reason text NOT NULL CHECK (reason IN ('rotated', 'logout', 'reuse', 'admin'))
             );
@@ -68,9 +78,8 @@ enum PostgresSchema {
             CREATE INDEX user_groups_group_id ON user_groups(group_id);
 
             -- The reuse rule of TokenStore.rotate, for a blacklisted token: nothing happens for a rotation of the newest
-            -- predecessor within the grace window, else every token of the family is revoked. The caller holds the
-            -- family lock. The revocation repeats until it finds nothing more, because a statement sees only what was
-            -- committed when it began.
+            -- predecessor within the grace window, else every token of the family is revoked. The revocation repeats
+            -- until it finds nothing more, because a statement sees only what was committed when it began.
             CREATE FUNCTION reuse(jti text, family text, blacklisted_at double precision, reason text,
                                   grace double precision, now double precision, OUT outcome text, OUT revoked integer)
             LANGUAGE plpgsql AS $$
@@ -100,28 +109,6 @@ enum PostgresSchema {
             END
             $$;
 
-            -- Takes the lock of the family `jti` belongs to (its own jti while unrecorded) and reads the token again
-            -- under it. A token's family never changes, so this settles after at most one more lock.
-            CREATE FUNCTION locked_token(jti text, OUT id bigint, OUT family text, OUT blacklisted_at double precision,
-                                         OUT reason text)
-            LANGUAGE plpgsql AS $$
-            DECLARE
-                locked text;
-            BEGIN
-                SELECT o.family INTO locked FROM outstanding_tokens o WHERE o.jti = locked_token.jti;
-                locked := coalesce(locked, locked_token.jti);
-                LOOP
-                    -- Called here rather than through an SQL function, which PostgreSQL would plan again at every call.
-                    PERFORM pg_advisory_xact_lock(\(familyLockKey), hashtext(locked));
-                    SELECT o.id, o.family, b.blacklisted_at, b.reason INTO id, family, blacklisted_at, reason
-                    FROM outstanding_tokens o LEFT JOIN blacklisted_tokens b ON b.token_id = o.id
-                    WHERE o.jti = locked_token.jti;
-                    EXIT WHEN id IS NULL OR family = locked;
-                    locked := family;
-                END LOOP;
-            END
-            $$;
-
             -- TokenStore.rotate. Outcomes: rotated, grace, reused (with the number revoked). A new jti that is taken
             -- already raises unique_violation, which rolls the call back: minted jtis are random, so that check costs
             -- nothing in the common case.
@@ -133,21 +120,12 @@ enum PostgresSchema {
             DECLARE
                 parent_id bigint;
                 chain text;
-                locked text;
                 at double precision;
                 why text;
             BEGIN
                 revoked := 0;
-                -- The same steps as locked_token, written out: this is the hot path.
-                SELECT o.family INTO locked FROM outstanding_tokens o WHERE o.jti = old_jti;
-                locked := coalesce(locked, old_jti);
-                LOOP
-                    PERFORM pg_advisory_xact_lock(\(familyLockKey), hashtext(locked));
-                    SELECT o.id, o.family, b.blacklisted_at, b.reason INTO parent_id, chain, at, why
-                    FROM outstanding_tokens o LEFT JOIN blacklisted_tokens b ON b.token_id = o.id WHERE o.jti = old_jti;
-                    EXIT WHEN parent_id IS NULL OR chain = locked;
-                    locked := chain;
-                END LOOP;
+                SELECT o.id, o.family, b.blacklisted_at, b.reason INTO parent_id, chain, at, why
+                FROM outstanding_tokens o LEFT JOIN blacklisted_tokens b ON b.token_id = o.id WHERE o.jti = old_jti;
                 IF at IS NOT NULL THEN
                     SELECT r.outcome, r.revoked INTO outcome, revoked FROM reuse(old_jti, chain, at, why, grace, now) r;
                     RETURN;
@@ -160,6 +138,7 @@ enum PostgresSchema {
                     ON CONFLICT ON CONSTRAINT outstanding_tokens_jti_key DO NOTHING
                     RETURNING id, family INTO parent_id, chain;
                     IF parent_id IS NULL THEN
+                        -- Recorded meanwhile by another transaction: run the call again, which then sees it.
                         RAISE EXCEPTION 'token % was recorded concurrently', old_jti USING ERRCODE = 'serialization_failure';
                     END IF;
                 END IF;
@@ -167,7 +146,7 @@ enum PostgresSchema {
                     INSERT INTO blacklisted_tokens (token_id, blacklisted_at, reason) VALUES (parent_id, now, 'rotated')
                     ON CONFLICT (token_id) DO NOTHING;
                     IF NOT FOUND THEN
-                        -- Blacklisted meanwhile by a logout, which takes no family lock: a reuse after all.
+                        -- Blacklisted meanwhile (a racing rotation, a logout, a revocation): a reuse after all.
                         SELECT b.blacklisted_at, b.reason INTO at, why FROM blacklisted_tokens b WHERE b.token_id = parent_id;
                         SELECT r.outcome, r.revoked INTO outcome, revoked FROM reuse(old_jti, chain, at, why, grace, now) r;
                         RETURN;
@@ -189,16 +168,18 @@ enum PostgresSchema {
                                          OUT outcome text, OUT revoked integer)
             LANGUAGE plpgsql AS $$
             DECLARE
-                known record;
+                chain text;
+                at double precision;
+                why text;
             BEGIN
-                SELECT * INTO known FROM locked_token(report_reuse.jti);
-                IF known.blacklisted_at IS NULL THEN
+                SELECT o.family, b.blacklisted_at, b.reason INTO chain, at, why
+                FROM outstanding_tokens o JOIN blacklisted_tokens b ON b.token_id = o.id WHERE o.jti = report_reuse.jti;
+                IF at IS NULL THEN
                     outcome := 'none';
                     revoked := 0;
                     RETURN;
                 END IF;
-                SELECT r.outcome, r.revoked INTO outcome, revoked
-                FROM reuse(report_reuse.jti, known.family, known.blacklisted_at, known.reason, grace, now) r;
+                SELECT r.outcome, r.revoked INTO outcome, revoked FROM reuse(report_reuse.jti, chain, at, why, grace, now) r;
             END
             $$;
 

@@ -16,8 +16,12 @@ extension PostgresStore {
         SELECT outcome, revoked FROM rotate($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
         """)
     static let reportReuse = PostgresStatement("report_reuse", "SELECT outcome, revoked FROM report_reuse($1, $2, $3)")
+    /// With their blacklist rows (the token tables have no foreign keys).
     static let flushChunk = PostgresStatement("flush_expired", """
-        DELETE FROM outstanding_tokens WHERE id IN (SELECT id FROM outstanding_tokens WHERE expires_at <= $1 LIMIT $2)
+        WITH gone AS (DELETE FROM outstanding_tokens
+                      WHERE id IN (SELECT id FROM outstanding_tokens WHERE expires_at <= $1 LIMIT $2) RETURNING id),
+             unlisted AS (DELETE FROM blacklisted_tokens WHERE token_id IN (SELECT id FROM gone))
+        SELECT count(*) FROM gone
         """)
 
     /// The token columns of a row of `tokenColumns`.
@@ -119,7 +123,7 @@ extension PostgresStore {
         do throws(StoreError) { try StoreValidation.requireFinite(now, "now") } catch { return completion(.failure(error)) }
         ChunkedDeletion.run({ [self] limit, done in
             write(Self.flushChunk, [SQLText.real(now), String(limit)], done) { (result) throws(StoreError) -> Int in
-                result.affectedRows
+                Int(try result.int64(0, 0))
             }
         }, completion: completion)
     }
