@@ -1,6 +1,7 @@
 import CPostgres
 import Platform
 import Store
+import Synchronization
 
 /// A thread with one connection of its own, running what its queue holds in batches: every call waiting
 /// when it looks goes out in one pipeline, so a round trip serves many callers.
@@ -40,7 +41,8 @@ final class PostgresWorker: @unchecked Sendable {
     private var nextAttempt: UInt64 = 0
     private var backoff = PostgresWorker.initialBackoff
     private var lastFailure = StoreError(.unavailable, "PostgreSQL has not been reached yet")
-    private var thread: PlatformThread?  // written once in init, before the thread reads anything that uses it
+    /// Taken by the first `join` (close and deinit may both call it, from any thread).
+    private let thread = Mutex<PlatformThread?>(nil)
 
     init(role: Role, index: Int, queue: PostgresQueue, configuration: PostgresConfiguration,
          committed: @escaping @Sendable () -> Void = {}) throws(StoreError) {
@@ -49,7 +51,8 @@ final class PostgresWorker: @unchecked Sendable {
         self.configuration = configuration
         self.committed = committed
         do {
-            thread = try PlatformThread.start(name: "authd-pg-\(role.rawValue.prefix(1))\(index)") { self.runLoop() }
+            let started = try PlatformThread.start(name: "authd-pg-\(role.rawValue.prefix(1))\(index)") { self.runLoop() }
+            thread.withLock { $0 = started }
         } catch {
             throw StoreError(.io, "could not start a PostgreSQL worker thread: \(error); the system is out of threads or memory")
         }
@@ -57,8 +60,12 @@ final class PostgresWorker: @unchecked Sendable {
 
     /// Waits until the thread has run everything queued (the queue must be closed first).
     func join() {
-        if thread?.isCurrent == true { thread?.detach() } else { thread?.join() }
-        thread = nil
+        guard let started = thread.withLock({ current -> PlatformThread? in
+            defer { current = nil }
+            return current
+        }) else { return }
+        // The last reference to the store may go inside a completion, on this very thread: it then ends by itself.
+        if started.isCurrent { started.detach() } else { started.join() }
     }
 
     private var timeoutNanoseconds: UInt64 { MonotonicClock.nanoseconds(configuration.timeout) }
