@@ -10,6 +10,8 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 AUTHD="$REPO/.build/release/authd"
 ROUNDS=${ROUNDS:-3} DURATION=${DURATION:-8} CONNECTIONS=${CONNECTIONS:-64} PORT=${PORT:-18610}
+# shellcheck source=bench/postgres.sh
+source "$REPO/bench/postgres.sh"   # pg_ticks
 WORK=$(mktemp -d /tmp/authd-store-ab.XXXXXX)
 PG_DIR=$(mktemp -d /tmp/authd-store-ab-pg.XXXXXX)
 SERVER=""
@@ -35,13 +37,7 @@ for store in sqlite postgres; do
   printf 'pw\n' | "$AUTHD" user add alice --password-stdin --config "$WORK/$store.yaml" >/dev/null
 done
 
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-pg_ticks() {
-  local postmaster total=0 p
-  postmaster=$(head -1 "$PG_DIR/data/postmaster.pid")
-  for p in "$postmaster" $(pgrep -P "$postmaster"); do total=$((total + $(ticks "$p" 2>/dev/null || echo 0))); done
-  echo $total
-}
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 run() {
   local store=$1
@@ -50,11 +46,11 @@ run() {
   SERVER=$!
   "$AUTHD" bench wait-ready --tcp "127.0.0.1:$PORT" --path /healthz --timeout 10 >/dev/null
   local a0 g0 out
-  a0=$(ticks "$SERVER"); g0=$(pg_ticks)
+  a0=$(cpu_ticks "$SERVER"); g0=$(pg_ticks)
   out=$("$AUTHD" bench --tcp "127.0.0.1:$PORT" --method POST --path /api/token/refresh/ --bodies "$WORK/tokens.txt" \
     --connections "$CONNECTIONS" --threads 2 --duration "${DURATION}s" | grep '^result:')
   local a1 g1 n
-  a1=$(ticks "$SERVER"); g1=$(pg_ticks)
+  a1=$(cpu_ticks "$SERVER"); g1=$(pg_ticks)
   n=$(sed 's/.*responses=\([0-9]*\).*/\1/' <<<"$out")
   awk -v s="$store" -v r="$out" -v a=$((a1 - a0)) -v g=$((g1 - g0)) -v n="$n" -v hz="$(getconf CLK_TCK)" -v l="$(cut -d' ' -f1 /proc/loadavg)" \
     'BEGIN { split(r, f, " "); printf "%-8s %s %s %s authd_us=%.0f postgres_us=%.0f load=%s\n", s, f[2], f[3], f[4], a / hz * 1e6 / n, (s == "postgres" ? g / hz * 1e6 / n : 0), l }'

@@ -25,6 +25,7 @@ public enum AuthdCommand {
             switch command {
             case "bench": print(BenchCommand.usage)
             case "user": print(UserCommand.usage)
+            case "store": print(StoreCommand.usage)
             default: print(usage)
             }
             return
