@@ -217,4 +217,32 @@ final class MultiInstanceTests: XCTestCase {
             XCTAssertTrue(result.stderr.contains("authd.yaml:9:3: store.postgres: cannot connect to PostgreSQL"), result.stderr)
         }
     }
+
+    /// The password comes from `password_file` (the test cluster asks the role authd_pw for its password); a file
+    /// other users can read is refused before anything connects.
+    func testThePasswordFileAuthenticatesTheInstance() throws {
+        let secrets = try TemporaryDirectory(prefix: "authd-db-pass")
+        let password = try secrets.write("db.pass", "test-password\n", mode: 0o600)
+        let store = """
+              postgres:
+                url: "\(schema.url)"
+                user: authd_pw
+                password_file: \(password)
+                schema: \(schema.name)
+            """
+        let daemon = try DaemonFixture(.init(simpleJWT: Self.rotation, store: store))
+        try daemon.addUser("alice", password: "pw")
+        XCTAssertEqual(try obtain(daemon).refresh.isEmpty, false)
+        XCTAssertTrue(daemon.log.contains("authd_pw@"), daemon.log)
+
+        try secrets.write("db.pass", "wrong-password\n", mode: 0o600)
+        let refused = daemon.cli(["check-config"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("password authentication failed"), refused.stderr)
+        XCTAssertFalse(refused.stderr.contains("wrong-password"), "the password is never shown")
+        try secrets.write("db.pass", "test-password\n", mode: 0o644)
+        let loose = daemon.cli(["check-config"])
+        XCTAssertEqual(loose.status, 1)
+        XCTAssertTrue(loose.stderr.contains("is readable by other users"), loose.stderr)
+    }
 }
