@@ -245,4 +245,38 @@ final class MultiInstanceTests: XCTestCase {
         XCTAssertEqual(loose.status, 1)
         XCTAssertTrue(loose.stderr.contains("is readable by other users"), loose.stderr)
     }
+
+    /// The database hangs (another session holds a lock every rotation needs): refreshes answer 503 once the
+    /// timeout (2 s here) has passed, never later and never a 500, and meanwhile verify answers at once on every
+    /// event loop, because no event loop ever waits for the database.
+    func testAHungDatabaseDelaysOnlyWhatNeedsItAndThenAnswers503() throws {
+        let daemon = try instances(1)[0]
+        let pair = try obtain(daemon)
+        let holder = try TestProcess.start("psql", [schema.url, "-X", "-q", "-c", """
+            BEGIN; LOCK TABLE "\(schema.name)".blacklisted_tokens IN EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT;
+            """])
+        defer { holder.signal(SIGTERM) }
+        XCTAssertTrue(try waitUntil(timeout: 10) {
+            try PostgresTestServer.psql("""
+                SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+                WHERE c.relname = 'blacklisted_tokens' AND c.relnamespace = '"\(schema.name)"'::regnamespace
+                  AND l.mode = 'ExclusiveLock' AND l.granted
+                """, url: schema.url) == "1"
+        })
+        let refreshing = try daemon.tcp()
+        try refreshing.send("POST /api/token/refresh/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + "Content-Length: \(try jsonString(["refresh": pair.refresh]).utf8.count)\r\n\r\n\(try jsonString(["refresh": pair.refresh]))")
+        let started = Date()
+        for _ in 0..<20 {
+            let verify = try daemon.tcp().post("/api/token/verify/", json: try jsonString(["token": pair.access]))
+            XCTAssertEqual(verify.status, 200)
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 1.5, "verify waited for the database")
+        let stuck = try refreshing.readResponse()
+        XCTAssertEqual(stuck.status, 503, stuck.text)
+        XCTAssertNotNil(stuck.header("Retry-After"))
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5, "the refresh waited longer than the timeout")
+        holder.waitUntilExit()
+        XCTAssertEqual(try refresh(pair.refresh, on: daemon).status, 200, "the rotation that timed out wrote nothing")
+    }
 }
