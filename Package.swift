@@ -3,6 +3,7 @@ import PackageDescription
 
 // Module arrows point one way (README "Architecture"):
 //   C shims → Platform (the system-call funnel, descriptor owner, threads, clocks: nothing but Glibc and CEpoll)
+//   Metrics (counters, histograms, Prometheus text: nothing but Synchronization) → API, Assembly, Daemon
 //   Platform → JSON, JOSE, Logging, Store, Passwords, HTTPServer, LoadGenerator
 //   JOSE, Logging, Passwords → Settings (which decodes into their types: no string mappings)
 //   Store → StoreSQLite, StorePostgres (libpq);  Settings, Store → Plugins
@@ -35,12 +36,14 @@ let package = Package(
         .target(name: "LoadGenerator", dependencies: ["Platform"]),
         .target(name: "Plugins", dependencies: ["Platform", "Settings", "JSON", "Store"]),
         .target(name: "Tokens", dependencies: ["COpenSSL", "JSON", "JOSE", "Logging", "Passwords", "Platform", "Store"]),
-        .target(name: "API", dependencies: ["HTTPServer", "JSON", "Tokens"]),
+        .target(name: "Metrics"),
+        .target(name: "API", dependencies: ["HTTPServer", "JSON", "Tokens", "Metrics", "Platform"]),
         .target(name: "Assembly", dependencies: [
             "API", "HTTPServer", "JOSE", "JSON", "Logging", "Passwords", "Platform", "Plugins", "Settings", "Store",
-            "StoreSQLite", "StorePostgres", "Tokens",
+            "StoreSQLite", "StorePostgres", "Tokens", "Metrics",
         ]),
-        .target(name: "Daemon", dependencies: ["Assembly", "HTTPServer", "Logging", "Platform", "Plugins", "Settings"]),
+        .target(name: "Daemon", dependencies: ["Assembly", "HTTPServer", "Logging", "Platform", "Plugins", "Settings",
+                                         "Metrics"]),
         .target(name: "AuthdCLI", dependencies: ["Assembly", "Daemon", "JOSE", "JSON", "LoadGenerator", "Passwords",
                                            "Platform", "Plugins", "Settings", "Store", "Tokens"]),
         .executableTarget(name: "authd", dependencies: ["AuthdCLI"]),

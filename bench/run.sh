@@ -5,7 +5,8 @@
 # from Debian's packages if missing, then measures on loopback only, every load bounded in time and connections:
 #   nginx `return 200` (same-run baseline), verify HS256 and ES256, refresh with rotation + blacklist (a distinct
 #   refresh token per request), obtain (PBKDF2-SHA256 1.5M), verify during a login storm, memory idle and with
-#   5,000 idle keep-alive connections, start-up time; TCP with wrk and the Unix socket with `authd bench`;
+#   5,000 idle keep-alive connections, start-up time; forward auth direct and behind nginx auth_request (against
+#   the same nginx doing auth_request to `return 200`); TCP with wrk and the Unix socket with `authd bench`;
 #   then verify and refresh on PostgreSQL (one and two instances; bench/postgres.sh).
 # Prints a Markdown table with ratios (and writes it to bench/results/latest.md).
 # Everything it starts (nginx, authd) is stopped on exit, also on failure or Ctrl-C.
@@ -104,7 +105,8 @@ measured() {
   local pid=$1; shift
   local before after out responses
   before=$(cpu_ticks "$pid")
-  out=$("$@")
+  # authd bench exits 1 when requests failed; the table reports them (errors column), so the run goes on.
+  out=$("$@") || true
   after=$(cpu_ticks "$pid")
   printf '%s\n' "$out" | grep -v -e '^wrk-result:' -e '^result:' | sed 's/^/    /' >&2
   local line
@@ -270,6 +272,84 @@ refresh_runs() {
   start_authd HS256
 }
 
+# Forward auth (GET /api/token/auth/ with a bearer token): called directly, compared with verify; and through
+# nginx auth_request to authd, compared with the same nginx doing auth_request to a location that
+# returns 200 (the proxy's own cost of the subrequest). The page comes from `try_files` → a named location: a plain
+# `return` answers in the rewrite phase, before auth_request (access phase) would ever run.
+forward_auth_runs() {
+  local dir="$WORK/HS256" access line
+  access=$(obtain_pair HS256 | json_field access)
+  [[ -n "$access" ]] || { log "could not obtain a token pair"; exit 1; }
+  log "forward auth HS256, direct over TCP (wrk)"
+  line=$(BENCH_METHOD=GET BENCH_AUTHORIZATION="Bearer $access" measured "$AUTHD_PID" \
+    wrk_run "http://127.0.0.1:$AUTHD_PORT/api/token/auth/")
+  row "forward auth HS256, direct" tcp "$line"
+  FORWARD_RPS=$(field "$line" rps)
+
+  local port_base=$((NGINX_PORT + 1)) port_authd=$((NGINX_PORT + 2))
+  mkdir -p "$WORK/nginx-auth"
+  cat >"$WORK/nginx-auth/nginx.conf" <<EOF
+worker_processes 2;
+pid $WORK/nginx-auth/nginx.pid;
+error_log $WORK/nginx-auth/error.log warn;
+daemon off;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $WORK/nginx-auth;
+  proxy_temp_path $WORK/nginx-auth;
+  fastcgi_temp_path $WORK/nginx-auth;
+  uwsgi_temp_path $WORK/nginx-auth;
+  scgi_temp_path $WORK/nginx-auth;
+  # TCP: nginx's workers run as another user, who cannot enter the private work folder holding the Unix socket.
+  upstream authd_bench { server 127.0.0.1:$AUTHD_PORT; keepalive 64; }
+  server {
+    listen 127.0.0.1:$port_base;
+    location / { auth_request /_auth; try_files /none @ok; }
+    location @ok { return 200 "ok"; }
+    location = /_auth { internal; return 200; }
+  }
+  server {
+    listen 127.0.0.1:$port_authd;
+    location / { auth_request /_authd; try_files /none @ok; }
+    location @ok { return 200 "ok"; }
+    location = /_authd {
+      internal;
+      proxy_pass http://authd_bench/api/token/auth/;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_set_header X-Original-URI \$request_uri;
+    }
+  }
+}
+EOF
+  local nginx_bin; nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+  "$nginx_bin" -c "$WORK/nginx-auth/nginx.conf" -p "$WORK/nginx-auth" &
+  local pid=$!
+  PIDS+=("$pid")
+  "$AUTHD" bench wait-ready --tcp "127.0.0.1:$port_base" --path /app/ --timeout 10 >/dev/null
+  log "nginx auth_request to a location returning 200 (wrk)"
+  local before after
+  before=$(nginx_ticks "$pid")
+  line=$(BENCH_METHOD=GET BENCH_AUTHORIZATION="Bearer $access" wrk_run "http://127.0.0.1:$port_base/app/" | grep '^wrk-result:')
+  after=$(nginx_ticks "$pid")
+  row "nginx auth_request → return 200" tcp "$line cpu_us=$(awk -v t=$((after - before)) -v n="$(field "$line" responses)" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')"
+  AUTH_BASE_RPS=$(field "$line" rps)
+  log "nginx auth_request to authd's forward auth (wrk)"
+  line=$(BENCH_METHOD=GET BENCH_AUTHORIZATION="Bearer $access" measured "$AUTHD_PID" wrk_run "http://127.0.0.1:$port_authd/app/")
+  row "nginx auth_request → authd forward auth" tcp "$line" "cpu_us: authd's share only"
+  AUTH_AUTHD_RPS=$(field "$line" rps)
+  [[ "$(field "$line" non2xx)" == 0 ]] || { log "nginx auth_request to authd failed: $line (see $WORK/nginx-auth/error.log)"; exit 1; }
+  # Without a token the same request must be refused, or the figure above measured nothing.
+  local refused
+  refused=$(BENCH_METHOD=GET wrk -t1 -c1 -d1s -s "$REPO/bench/wrk.lua" "http://127.0.0.1:$port_authd/app/" | grep '^wrk-result:')
+  [[ "$(field "$refused" non2xx)" == "$(field "$refused" responses)" ]] || { log "nginx let a request without a token through: $refused"; exit 1; }
+  stop "$pid"
+}
+
 row_line() { local r; for r in "${RESULTS[@]}"; do IFS='|' read -r n t l _ <<<"$r"; [[ "$n" == "$1" && "$t" == "$2" ]] && echo "$l"; done; return 0; }
 
 obtain_runs() {
@@ -395,6 +475,12 @@ report() {
     local s_ratio; s_ratio=$(ratio "$STORM_RPS" "$IDLE_VERIFY_RPS")
     target_row "verify during a login storm" "≥ 0.50 × idle verify" "$s_ratio ($STORM_RPS vs $IDLE_VERIFY_RPS req/s idle just before)" \
       "$(awk -v r="$s_ratio" 'BEGIN { print (r >= 0.5) ? "yes" : "no" }')"
+    local f_ratio d_ratio
+    f_ratio=$(ratio "$AUTH_AUTHD_RPS" "$AUTH_BASE_RPS"); d_ratio=$(ratio "$FORWARD_RPS" "$VERIFY_HS256_RPS")
+    target_row "nginx auth_request → authd vs → return 200" "≥ 0.80" "$f_ratio ($AUTH_AUTHD_RPS vs $AUTH_BASE_RPS req/s)" \
+      "$(awk -v r="$f_ratio" 'BEGIN { print (r >= 0.8) ? "yes" : "no" }')"
+    target_row "forward auth direct vs verify HS256" "≥ 1.00" "$d_ratio ($FORWARD_RPS vs $VERIFY_HS256_RPS req/s)" \
+      "$(awk -v r="$d_ratio" 'BEGIN { print (r >= 1.0) ? "yes" : "no" }')"
     target_row "memory" "≤ 30 MB idle, ≤ 100 MB with 5,000 idle connections" \
       "$IDLE_RSS MB idle; $CONN_RSS MB with $(field "$IDLE_NOTE" connections_opened) connections ($(field "$IDLE_NOTE" errors) errors)" \
       "$(awk -v a="$IDLE_RSS" -v b="$CONN_RSS" 'BEGIN { print (a <= 30 && b <= 100) ? "yes" : "no" }')"
@@ -424,6 +510,7 @@ main() {
   STARTUP_HS256=$STARTUP_MS
   memory_runs
   verify_runs HS256
+  forward_auth_runs
   refresh_runs
   obtain_runs
   sleep 3   # let the hashing queue drain

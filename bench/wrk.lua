@@ -1,7 +1,7 @@
 -- wrk script for the authd benchmark. Configured by environment variables:
 --   BENCH_METHOD (default POST), BENCH_BODY (one body for every request) or BENCH_BODIES (a file, one body per
 --   line: each wrk thread takes every Nth line so that no body is sent twice while the file lasts),
---   BENCH_THREADS (wrk's -t, to split the file), BENCH_COUNT_STATUS=1 (count answers by status and check that
+--   BENCH_THREADS (wrk's -t, to split the file), BENCH_AUTHORIZATION (an Authorization header), BENCH_COUNT_STATUS=1 (count answers by status and check that
 --   every 503 carries Retry-After; slows wrk down, so only for the hash-bound obtain run).
 -- done() prints one "wrk-result:" line of key=value pairs for run.sh.
 
@@ -16,6 +16,8 @@ end
 
 wrk.method = os.getenv("BENCH_METHOD") or "POST"
 wrk.headers["Content-Type"] = "application/json"
+local authorization = os.getenv("BENCH_AUTHORIZATION")
+if authorization then wrk.headers["Authorization"] = authorization end
 local single = os.getenv("BENCH_BODY")
 if single then wrk.body = single end
 

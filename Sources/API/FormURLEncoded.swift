@@ -13,13 +13,14 @@ enum FormURLEncoded {
         return pairs
     }
 
-    static func percentDecode(_ bytes: ArraySlice<UInt8>) -> String {
+    /// `plusIsSpace`: form encoding's `+`; false for URL paths, where `+` is itself.
+    static func percentDecode(_ bytes: ArraySlice<UInt8>, plusIsSpace: Bool = true) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var i = bytes.startIndex
         while i < bytes.endIndex {
             let b = bytes[i]
-            if b == UInt8(ascii: "+") {
+            if b == UInt8(ascii: "+") && plusIsSpace {
                 out.append(UInt8(ascii: " "))
             } else if b == UInt8(ascii: "%"), i + 2 < bytes.endIndex,
                       let hi = hexValue(bytes[i + 1]), let lo = hexValue(bytes[i + 2]) {

@@ -8,6 +8,9 @@ public enum JSONAnswer {
         "Content-Type": "application/json", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
     ]
 
+    /// verify, blacklist and forward auth answer `{}`: the same bytes every time.
+    static let emptyObject = Array("{}".utf8)
+
     public static func render(status: Int, body: JSONObject, headers: HTTPHeaders,
                               extraHeaders: [(String, String)] = []) -> HTTPResponse {
         var all = headers

@@ -31,18 +31,15 @@ public struct JSONDelivery: TokenDelivery {
     }
 
     public func verified(request: HTTPRequest, headers: HTTPHeaders) -> HTTPResponse {
-        HTTPResponse(status: 200, headers: headers, body: JSONDelivery.emptyObject)
+        HTTPResponse(status: 200, headers: headers, body: JSONAnswer.emptyObject)
     }
 
     public func revoked(request: HTTPRequest, headers: HTTPHeaders) -> HTTPResponse {
-        HTTPResponse(status: 200, headers: headers, body: JSONDelivery.emptyObject)
+        HTTPResponse(status: 200, headers: headers, body: JSONAnswer.emptyObject)
     }
 
     public func refused(_ error: APIError, at endpoint: TokenEndpoint, request: HTTPRequest,
                         headers: HTTPHeaders) -> HTTPResponse {
         JSONAnswer.render(error: error, headers: headers)
     }
-
-    /// verify and blacklist answer `{}`: the same bytes every time.
-    private static let emptyObject = Array("{}".utf8)
 }

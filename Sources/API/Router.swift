@@ -1,5 +1,6 @@
 import HTTPServer
 import JSON
+import Metrics
 
 /// Collects the routes of one listener, then builds its immutable `RouterResponder` (the builder → runtime
 /// shape of Hummingbird's Router). Adding an endpoint means adding a route here, with its own headers.
@@ -19,8 +20,11 @@ public struct Router {
 
     public var paths: [String] { routes.keys.sorted() }
 
-    public func build() -> RouterResponder {
+    /// - Parameter metrics: where each route counts its requests by status and times them (endpoint label: the
+    ///   route's path; paths no route has count as "other"); nil: nothing is measured.
+    public func build(metrics: MetricsRegistry? = nil) -> RouterResponder {
         RouterResponder(routes: routes, notFound: JSONAnswer.render(status: 404, body: ["detail": "Not found."],
-                                                                    headers: notFoundHeaders))
+                                                                    headers: notFoundHeaders),
+                        metrics: metrics)
     }
 }

@@ -18,8 +18,16 @@ public protocol TokenDelivery: Sendable {
     func verified(request: HTTPRequest, headers: HTTPHeaders) -> HTTPResponse
     func revoked(request: HTTPRequest, headers: HTTPHeaders) -> HTTPResponse
     func refused(_ error: APIError, at endpoint: TokenEndpoint, request: HTTPRequest, headers: HTTPHeaders) -> HTTPResponse
+
+    /// The headers every answer to this request starts from: the route's, plus e.g. CORS headers.
+    func responseHeaders(_ headers: HTTPHeaders, for request: HTTPRequest) -> HTTPHeaders
+
+    /// The answer to a CORS preflight; nil: OPTIONS answers DRF's metadata.
+    func preflight(_ request: HTTPRequest, headers: HTTPHeaders) -> HTTPResponse?
 }
 
 extension TokenDelivery {
     public func admit(_ request: HTTPRequest, to endpoint: TokenEndpoint) -> APIError? { nil }
+    public func responseHeaders(_ headers: HTTPHeaders, for request: HTTPRequest) -> HTTPHeaders { headers }
+    public func preflight(_ request: HTTPRequest, headers: HTTPHeaders) -> HTTPResponse? { nil }
 }

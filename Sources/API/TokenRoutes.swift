@@ -27,9 +27,13 @@ public struct TokenRoutes: Sendable {
         for endpoint in TokenEndpoint.allCases {
             let routes = self
             router.add(Route(path: prefix + endpoint.rawValue, headers: Self.headers, methods: [
-                "POST": { request, deferred, headers in routes.post(endpoint, request, deferred, headers) },
-                "OPTIONS": { _, _, headers in
-                    JSONAnswer.render(status: 200, body: EndpointMetadata.describe(endpoint), headers: headers)
+                "POST": { request, deferred, headers in
+                    routes.post(endpoint, request, deferred, routes.delivery.responseHeaders(headers, for: request))
+                },
+                "OPTIONS": { request, _, headers in
+                    if let answer = routes.delivery.preflight(request, headers: headers) { return answer }
+                    return JSONAnswer.render(status: 200, body: EndpointMetadata.describe(endpoint),
+                                             headers: routes.delivery.responseHeaders(headers, for: request))
                 },
             ]))
         }

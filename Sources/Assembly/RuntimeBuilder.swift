@@ -31,7 +31,7 @@ public struct RuntimeBuilder {
         var problems: [String] = []
         var codec: JWTCodec?
         do throws(ConfigurationFailure) {
-            codec = try Self.makeCodec(settings.simpleJWT)
+            codec = try Self.makeCodec(settings.simpleJWT, keys: settings.keys)
         } catch {
             problems += error.messages
         }
@@ -54,9 +54,12 @@ public struct RuntimeBuilder {
                                                     store: services.store, log: parts.log)
         let tokens = TokenService(policy: parts.policy, codec: parts.codec, users: services.store,
                                   tokens: services.store, hasher: parts.hasher, hashingPool: services.hashingPool,
-                                  claimsPool: services.claimsPool, claims: claims, log: parts.log)
+                                  claimsPool: services.claimsPool, claims: claims, log: parts.log,
+                                  events: TokenEventMetrics(services.metrics))
+        let browser = BrowserSupport(settings: settings, tokens: tokens, store: services.store)
         let responders = settings.listen.map { listener in
-            ListenerRoutes(listener: listener, tokens: tokens).responder()
+            ListenerRoutes(listener: listener, tokens: tokens, services: services, keys: settings.keys,
+                           codec: parts.codec, browser: browser).responder()
         }
         return Runtime(settings: settings, policy: parts.policy, codec: parts.codec, hasher: parts.hasher,
                        claims: claims, tokens: tokens, responders: responders, log: parts.log)
@@ -103,12 +106,23 @@ public struct RuntimeBuilder {
 
     // MARK: Settings → components
 
-    /// The token codec, with key errors pointing at the SIGNING_KEY / VERIFYING_KEY setting.
-    public static func makeCodec(_ jwt: SimpleJWTSettings) throws(ConfigurationFailure) -> JWTCodec {
+    /// The token codec, with key errors pointing at the SIGNING_KEY / VERIFYING_KEY setting, or at the
+    /// `keys.verifying` entry at fault.
+    public static func makeCodec(_ jwt: SimpleJWTSettings, keys: KeySettings = KeySettings()) throws(ConfigurationFailure)
+        -> JWTCodec {
+        let extra = keys.verifying.map { key in
+            JWTCodec.ExtraKey(algorithm: key.algorithm, keyID: key.keyID, material: key.material.bytes,
+                              name: key.material.keyPath)
+        }
         do {
             return try JWTCodec(algorithm: jwt.algorithm, signingKey: jwt.signingKey.bytes,
-                                verifyingKey: jwt.verifyingKey?.bytes)
+                                verifyingKey: jwt.verifyingKey?.bytes, keyID: keys.signingKeyID,
+                                extraVerifyingKeys: extra)
         } catch {
+            // An extra key's message names it ("keys.verifying[1].file …"); point at it when it is the one.
+            if let bad = keys.verifying.first(where: { error.message.contains($0.material.keyPath) }) {
+                throw ConfigurationFailure(["\(bad.material.mark): \(bad.material.keyPath): \(error.message)"])
+            }
             let key = error.code == .keyMismatch ? (jwt.verifyingKey ?? jwt.signingKey) : jwt.signingKey
             throw ConfigurationFailure(["\(key.mark): SIMPLE_JWT.\(key.keyPath): \(error.message)"])
         }

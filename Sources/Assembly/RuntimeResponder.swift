@@ -8,11 +8,13 @@ public final class RuntimeResponder: HTTPResponder {
     public init(_ reference: RuntimeReference) { self.reference = reference }
 
     public func respond(to request: HTTPRequest, deferred: DeferredResponse) -> HTTPResponse? {
-        let responders = reference.runtime.responders
+        let runtime = reference.runtime
+        let responders = runtime.responders
         guard responders.indices.contains(request.listenerTag) else {
             return HTTPResponse(status: 404, headers: ["Content-Type": "application/json"],
                                 body: Array(#"{"detail":"Not found."}"#.utf8))
         }
-        return responders[request.listenerTag].respond(to: request, deferred: deferred)
+        // A late answer keeps its runtime alive: a reload meanwhile must not shut down its claims providers.
+        return responders[request.listenerTag].respond(to: request, deferred: deferred, retaining: runtime)
     }
 }

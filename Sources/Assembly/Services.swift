@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import Passwords
 import Platform
 import Settings
@@ -13,6 +14,8 @@ public final class Services: Sendable {
     /// Claims providers that may block (`claims.command` hooks, group look-ups), apart from hashing so that a slow
     /// hook cannot make logins 503 as "busy hashing passwords".
     public let claimsPool: WorkerPool
+    /// Counters and histograms outlive runtimes, so a reload never resets them (Prometheus counters only grow).
+    public let metrics = MetricsRegistry()
 
     init(store: any StoreBackend, hashingPool: WorkerPool, claimsPool: WorkerPool) {
         self.store = store

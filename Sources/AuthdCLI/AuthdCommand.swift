@@ -1,11 +1,12 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Daemon
 
 /// The `authd` command line: one type per subcommand, and this one place that turns errors into exit codes
 /// (0 ok, 1 runtime or configuration failure, 64 usage error).
 public enum AuthdCommand {
-    public static let version = "0.1.0"
+    public static let version = AuthdVersion.current
 
     public static func main(arguments: [String]) -> Never {
         do {

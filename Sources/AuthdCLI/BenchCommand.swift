@@ -14,11 +14,26 @@ import Synchronization
 /// benchmark script needs: minting distinct refresh tokens and timing start-up.
 enum BenchCommand {
     static let usage = """
-        authd bench (--tcp HOST:PORT | --unix PATH) [--method M] [--path P] [--body TEXT | --bodies FILE]
+        authd bench (--tcp HOST:PORT | --unix PATH) --path P [--method M] [--body TEXT | --bodies FILE]
                     [--content-type T] [--header "Name: value"] [--connections N] [--threads N] [--duration D]
                     [--timeout D] [--accept 200,503] [--idle]
         authd bench wait-ready (--tcp HOST:PORT | --unix PATH) [--path /healthz] [--since-ns NS] [--timeout D]
         authd bench mint-refresh --config PATH --user NAME --count N --out FILE
+
+        A closed-loop HTTP/1.1 load on a running server, TCP or Unix socket. Prints requests/s, p50, p99 and errors,
+        then one `result:` line for scripts.
+          --path P           the request path, e.g. /api/token/verify/ (required)
+          --method M         GET (default) or POST, …
+          --body TEXT        the body of every request, sent as application/json unless --content-type says otherwise
+          --bodies FILE      one body per line, each sent once in turn (then reused, with a warning)
+          --content-type T   the body's media type (default application/json when there is a body)
+          --header "N: v"    one extra request header
+          --connections N    concurrent keep-alive connections (32); --threads N client threads (2)
+          --duration D       how long to run (10s); --timeout D per request (5s)
+          --accept LIST      statuses that count as success (default: any 2xx)
+          --idle             one request per connection, then hold the connections open
+        Exit status: 0 when every request succeeded, 1 when any failed (refused connections, timeouts, other
+        statuses than --accept) or nothing was answered, 64 for a usage error.
         """
 
     private static let loadOptions: Set<String> = [
@@ -41,7 +56,12 @@ enum BenchCommand {
     private static func load(_ scanner: ArgumentScanner) throws(CLIError) {
         var plan = LoadPlan(target: try target(scanner))
         plan.method = scanner.value("--method") ?? "GET"
-        plan.path = scanner.value("--path") ?? "/"
+        // Without a path there is nothing sensible to measure: "/" is a 404 on authd.
+        guard let path = scanner.value("--path") else {
+            throw .usage("--path is required, e.g. --path /api/token/verify/ or --path /healthz; usage:\n\(usage)")
+        }
+        guard path.hasPrefix("/") else { throw .usage("--path must start with \"/\", e.g. /healthz") }
+        plan.path = path
         if let body = scanner.value("--body") {
             guard scanner.value("--bodies") == nil else { throw .usage("give --body or --bodies, not both") }
             plan.bodies = [Array(body.utf8)]
@@ -72,11 +92,19 @@ enum BenchCommand {
             }
             plan.acceptedStatuses = codes
         }
+        let report: LoadReport
         do {
-            let report = try LoadGenerator.run(plan)
-            print(report.text)
+            report = try LoadGenerator.run(plan)
         } catch {
             throw .failure(error.message)
+        }
+        print(report.text)
+        // A benchmark whose requests failed measured the failure, not the server: say so in the exit status.
+        if report.responses == 0 {
+            throw .failure("no request was answered" + (report.firstError.map { ": \($0)" } ?? ""))
+        }
+        if report.errors > 0 {
+            throw .failure("\(report.errors) requests failed" + (report.firstError.map { " (first: \($0))" } ?? ""))
         }
     }
 

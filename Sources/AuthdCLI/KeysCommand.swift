@@ -1,14 +1,21 @@
 import JOSE
 
-/// `authd keys generate --algorithm ALG --out FILE [--force]`.
+/// `authd keys generate --algorithm ALG --out FILE [--force]` and `authd keys rotate [--out FILE] [--algorithm ALG]`.
 enum KeysCommand {
+    static let usage = "authd keys generate --algorithm ALG --out FILE [--force]\n"
+        + "       authd keys rotate [--out FILE] [--algorithm ALG] [--config PATH]"
+
     static func run(_ arguments: [String]) throws(CLIError) {
-        let usage = "authd keys generate --algorithm ALG --out FILE [--force]"
         let scanner = try ArgumentScanner(arguments, valued: CommandContext.valuedOptions.union(["--algorithm", "--out"]),
                                           flags: ["--force"])
-        guard try scanner.positionals(1, usage: usage) == ["generate"] else {
-            throw .usage("unknown keys command \"\(scanner.positionals[0])\"; usage: \(usage)")
+        switch try scanner.positionals(1, usage: usage).first {
+        case "generate": try generate(scanner)
+        case "rotate": try KeyRotation.run(scanner)
+        case let other: throw .usage("unknown keys command \"\(other ?? "")\"; usage: \(usage)")
         }
+    }
+
+    private static func generate(_ scanner: ArgumentScanner) throws(CLIError) {
         guard let name = scanner.value("--algorithm") else { throw .usage("--algorithm is required; usage: \(usage)") }
         guard let algorithm = JWSAlgorithm(rawValue: name) else {
             throw .usage("unknown algorithm \"\(name)\"; choose one of "
@@ -21,7 +28,8 @@ enum KeysCommand {
         print("settings: SIMPLE_JWT: {ALGORITHM: \(algorithm.rawValue), SIGNING_KEY_FILE: \(out)}")
     }
 
-    static func generate(_ algorithm: JWSAlgorithm, to path: String, replace: Bool) throws(CLIError) {
+    @discardableResult
+    static func generate(_ algorithm: JWSAlgorithm, to path: String, replace: Bool) throws(CLIError) -> GeneratedKey {
         let key: GeneratedKey
         do {
             key = try KeyGenerator.generate(algorithm)
@@ -35,5 +43,6 @@ enum KeysCommand {
         if let publicPEM = key.publicPEM {
             try SecureFile.write(publicPEM, to: path + ".pub", mode: 0o644, replace: true)
         }
+        return key
     }
 }

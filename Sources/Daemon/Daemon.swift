@@ -4,6 +4,8 @@ import Glibc
 import Assembly
 import HTTPServer
 import Logging
+import Metrics
+import Platform
 import Plugins
 import Settings
 
@@ -47,6 +49,7 @@ public final class Daemon {
         }
         let log = runtime.log
         let reference = RuntimeReference(runtime)
+        services.registerMetrics()
         let server = HTTPServer(configuration: configuration, listeners: listeners,
                                 responder: RuntimeResponder(reference))
         do {
@@ -57,23 +60,48 @@ public final class Daemon {
         }
         for address in server.boundAddresses { log.info("listening on \(address)") }
         for warning in settings.warnings + runtime.codec.warnings { log.warning(warning) }
-        log.info("ready: \(runtime.codec.algorithm.rawValue) tokens, store \(services.store.location)")
+        log.info("ready: \(runtime.codec.algorithm.rawValue) tokens\(Self.keyIDs(runtime)), store \(services.store.location)")
+        let metrics = DaemonMetrics(services.metrics, server: server)
         SystemdNotifier.notify("READY=1")
 
-        while true {
-            let signal = SignalSet.next()
-            if signal == SIGHUP {
-                log.warning("SIGHUP: reloading settings is not supported by this version; restart authd to apply changes")
-                continue
-            }
-            break
+        let reloader = Reloader(path: settings.sourcePath, registry: registry, services: services, reference: reference)
+        while SignalSet.next() == SIGHUP {
+            // sd_notify(3): RELOADING=1 with the CLOCK_MONOTONIC time, READY=1 once the new settings serve (or the
+            // old ones still do), so `systemctl reload` and the unit's state follow the reload.
+            SystemdNotifier.notify("RELOADING=1\nMONOTONIC_USEC=\(MonotonicClock.now() / 1000)")
+            Self.report(reloader.reload(), runtime: reference.runtime, metrics: metrics)
+            SystemdNotifier.notify("READY=1")
         }
-        log.info("stopping: finishing requests in flight")
+        let finalLog = reference.runtime.log  // a reload may have changed logging.level
+        finalLog.info("stopping: finishing requests in flight")
         SystemdNotifier.notify("STOPPING=1")
         server.shutdown()
         server.waitUntilStopped()
         services.close()
-        log.info("stopped")
+        finalLog.info("stopped")
+    }
+
+    /// The one place a reload is reported: the log (every error with file:line:col) and the reload metrics.
+    static func report(_ outcome: Reloader.Outcome, runtime: Runtime, metrics: DaemonMetrics) {
+        let log = runtime.log
+        switch outcome {
+        case .applied(let needsRestart, let warnings):
+            metrics.reloadSucceeded()
+            for warning in warnings { log.warning(warning) }
+            for setting in needsRestart {
+                log.warning("reload: \(setting) changed; this needs a restart (systemctl restart authd), the running value stays")
+            }
+            log.info("reload: new settings serve: \(runtime.codec.algorithm.rawValue) tokens\(keyIDs(runtime)), "
+                + "access \(runtime.settings.simpleJWT.accessTokenLifetime), refresh \(runtime.settings.simpleJWT.refreshTokenLifetime)")
+        case .refused(let problems):
+            metrics.reloadFailed()
+            log.error("reload failed, the previous settings keep serving:\n" + problems.joined(separator: "\n"))
+        }
+    }
+
+    private static func keyIDs(_ runtime: Runtime) -> String {
+        let ids = runtime.codec.verifyingKeyIDs.compactMap { key in key.keyID.map { "\($0) (\(key.algorithm.rawValue))" } }
+        return ids.isEmpty ? "" : ", kid \(ids[0]) signing" + (ids.count > 1 ? ", verifying also \(ids.dropFirst().joined(separator: ", "))" : "")
     }
 
     private func listenerSpecs() throws(ConfigurationFailure) -> [ListenerSpec] {

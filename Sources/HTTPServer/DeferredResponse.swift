@@ -23,7 +23,8 @@ public final class DeferredResponse: Sendable {
     public var isCompleted: Bool { finished.load(ordering: .acquiring) }
 
     /// Marks the request as answered directly by `respond(to:deferred:)`, so later `complete` calls are ignored.
-    func markAnsweredDirectly() {
+    /// Public for responders that hand their routes a wrapping `DeferredResponse` (to time the answer).
+    public func markAnsweredDirectly() {
         finished.store(true, ordering: .releasing)
     }
 

@@ -33,6 +33,7 @@ public final class HTTPServer: Sendable {
     private let responder: any HTTPResponder
     private let state = Mutex(State())
     private let stopped = StopSignal()
+    private let connections = ConnectionCounter()
 
     public init(configuration: HTTPServerConfiguration, listeners: [ListenerSpec], responder: any HTTPResponder) {
         self.configuration = configuration
@@ -53,7 +54,7 @@ public final class HTTPServer: Sendable {
         let release: ListenerRelease
         do {
             for spec in specs { listeners.append(try Listener.open(spec)) }
-            let counter = ConnectionCounter()
+            let counter = connections
             release = ListenerRelease(listeners: listeners, loops: configuration.eventLoops)
             for _ in 0..<configuration.eventLoops {
                 loops.append(try EventLoop(configuration: configuration, responder: responder, listeners: listeners,
@@ -93,6 +94,9 @@ public final class HTTPServer: Sendable {
     public var boundAddresses: [String] {
         state.withLock { $0.addresses }
     }
+
+    /// Client connections open right now, across every loop (a metrics gauge).
+    public var openConnections: Int { connections.value.load(ordering: .relaxed) }
 
     /// Thread-safe and idempotent: stop accepting (no connection is accepted once this returns), finish requests
     /// already received, close, then release `waitUntilStopped()`.

@@ -134,7 +134,10 @@ final class Listener: @unchecked Sendable {
         let owned = try UnixSocketPath.claim(path)
         do {
             // Ownership and mode are set before listen(), so no client ever connects under the umask's mode.
-            if let groupID, let group {
+            // Skipped when the socket already has the group (a daemon running as that group, as authd.service
+            // does), so a seccomp filter that denies chown (SystemCallFilter=~@privileged) costs nothing.
+            var info = stat()
+            if let groupID, let group, stat(path, &info) != 0 || info.st_gid != groupID {
                 _ = try SystemCall.value("chown", context: "\(path) to group \(group)",
                                          throwing: HTTPServerError.self) {
                     Int(chown(path, uid_t.max, groupID))

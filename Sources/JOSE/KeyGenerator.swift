@@ -30,6 +30,11 @@ public enum KeyGenerator {
         }
     }
 
+    /// The SPKI public key (PEM) of a PEM private or public key: what a verify-only entry for it holds.
+    public static func publicPEM(of pem: [UInt8]) throws(JOSEError) -> [UInt8] {
+        try PEMKeyLoader.load(pem, what: "the key").publicPEM()
+    }
+
     private static func generate(type: String, configure: (OpaquePointer) -> Bool) throws(JOSEError) -> PKey {
         guard let ctx = EVP_PKEY_CTX_new_from_name(nil, type, nil) else { throw OpenSSL.failure("EVP_PKEY_CTX_new_from_name(\(type))") }
         defer { EVP_PKEY_CTX_free(ctx) }

@@ -36,6 +36,12 @@ public final class WorkerPool: Sendable {
     /// Jobs waiting for a worker (not counting those running).
     public var queued: Int { core.queued }
 
+    /// Reports, for every job accepted from now on, how long it waited for a worker (nanoseconds), on the worker
+    /// thread just before the job runs. For metrics; one observer at a time, the last one set wins.
+    public func observeWaits(_ observer: @escaping @Sendable (_ nanoseconds: UInt64) -> Void) {
+        core.observeWaits(observer)
+    }
+
     /// Stops accepting jobs, lets the workers finish every job already accepted, and waits for them.
     public func shutdown() { core.shutdown() }
 }
@@ -52,6 +58,7 @@ extension WorkerPool {
             var stopping = false
             var threads: [PlatformThread] = []
             var joined = false
+            var waitObserver: (@Sendable (UInt64) -> Void)?
             var waiting: Int { jobs.count - head }
         }
 
@@ -82,7 +89,15 @@ extension WorkerPool {
                 let freeWorkers = state.threads.count - state.busyWorkers
                 guard !state.stopping, !state.threads.isEmpty,
                       state.waiting < queueLimit + freeWorkers else { return false }
-                state.jobs.append(job)
+                if let observe = state.waitObserver {
+                    let queuedAt = MonotonicClock.now()
+                    state.jobs.append {
+                        observe(MonotonicClock.now() &- queuedAt)
+                        job()
+                    }
+                } else {
+                    state.jobs.append(job)
+                }
                 return true
             }
             if accepted { available.signal() }
@@ -90,6 +105,10 @@ extension WorkerPool {
         }
 
         var queued: Int { state.withLock { $0.waiting } }
+
+        func observeWaits(_ observer: @escaping @Sendable (UInt64) -> Void) {
+            state.withLock { $0.waitObserver = observer }
+        }
 
         func shutdown() {
             let threads = state.withLock { state -> [PlatformThread] in

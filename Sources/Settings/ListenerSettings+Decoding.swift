@@ -1,7 +1,7 @@
 import Glibc
 
 extension ListenerSettings {
-    static let knownKeys = ["tcp", "unix", "systemd", "mode", "group", "delivery", "prefix"]
+    static let knownKeys = ["tcp", "unix", "systemd", "mode", "group", "delivery", "prefix"] + ["metrics"]
     static let tcpExample = "HOST:PORT such as \"127.0.0.1:8000\" or \"[::1]:8000\""
 
     /// Decodes `listen:`; absent or null means the default loopback listener, like any empty section.
@@ -74,10 +74,7 @@ extension ListenerSettings {
         }
         var listener = ListenerSettings(address: .systemd, mark: item.mark)
         if let field = fields["delivery"] {
-            if field.value.scalar == "cookie" {
-                decoder.error(.notAvailable, field, "cookie delivery is not available in this version; use delivery: json")
-                ok = false
-            } else if let name = decoder.choice(field, Delivery.allCases.map(\.rawValue)), let delivery = Delivery(rawValue: name) {
+            if let name = decoder.choice(field, Delivery.allCases.map(\.rawValue)), let delivery = Delivery(rawValue: name) {
                 listener.delivery = delivery
             } else {
                 ok = false
@@ -93,6 +90,11 @@ extension ListenerSettings {
         }
         guard ok, let address else { return nil }
         listener.address = address
+        if case .unix = address.kind { listener.metrics = true }
+        if let field = fields["metrics"] {
+            guard let flag = decoder.bool(field) else { return nil }
+            listener.metrics = flag
+        }
         return listener
     }
 

@@ -4,6 +4,9 @@ public struct ListenerSettings: Sendable, Hashable {
     public var delivery: Delivery
     /// URL prefix of the token endpoints, e.g. `/api/token`: starts with "/", no trailing slash.
     public var prefix: String
+    /// Serves `GET /metrics`: `metrics: true`, by default on Unix sockets only (their mode and group already
+    /// decide who may connect), never by default on TCP, so metrics are never public by accident.
+    public var metrics = false
     /// Where the entry was written; nil for the built-in default listener.
     public var mark: SourceMark?
 

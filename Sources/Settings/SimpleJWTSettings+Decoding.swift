@@ -191,13 +191,18 @@ extension SimpleJWTSettings {
         return KeyMaterial(bytes: Array(text.utf8), mark: field.mark, keyPath: field.path, path: nil)
     }
 
-    private static func fileKey(_ field: Field, algorithm: JWSAlgorithm, secret: Bool,
-                                decoder: SettingsDecoder) -> KeyMaterial? {
+    static func fileKey(_ field: Field, algorithm: JWSAlgorithm, secret: Bool,
+                        decoder: SettingsDecoder) -> KeyMaterial? {
         guard let path = decoder.path(field) else { return nil }
         guard decoder.options.checkKeyFiles else {
             return KeyMaterial(bytes: [], mark: field.mark, keyPath: field.path, path: path)
         }
-        switch FileReader.read(path, maxBytes: maxKeyFileBytes, secret: secret) {
+        var read = FileReader.read(path, maxBytes: maxKeyFileBytes, secret: secret)
+        // A private key where a public one would do (a verify-only key) is still a secret.
+        if !secret, case .success(let bytes) = read, String(decoding: bytes, as: UTF8.self).contains("PRIVATE KEY-----") {
+            read = FileReader.read(path, maxBytes: maxKeyFileBytes, secret: true)
+        }
+        switch read {
         case .failure(let failure):
             decoder.error(.keyFile, field, failure.message)
             return nil

@@ -5,4 +5,10 @@ public protocol StoreBackend: UserStore, TokenStore, StoreAdmin, StoreChangeFeed
     var location: String { get }
     /// Finishes the writes already accepted; later calls answer `.closed`. Idempotent.
     func close()
+    /// Reports how long each durable commit took (nanoseconds), for metrics. A default does nothing.
+    func observeCommits(_ observer: @escaping @Sendable (_ nanoseconds: UInt64) -> Void)
+}
+
+extension StoreBackend {
+    public func observeCommits(_ observer: @escaping @Sendable (_ nanoseconds: UInt64) -> Void) {}
 }

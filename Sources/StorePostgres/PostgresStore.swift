@@ -1,5 +1,6 @@
 import Platform
 import Store
+import Synchronization
 
 /// Users, outstanding tokens and the blacklist in PostgreSQL, shared by any number of authd instances (and their
 /// CLI commands). Behaves exactly like `SQLiteStore`; what differs is how calls reach the database.
@@ -17,6 +18,8 @@ public final class PostgresStore: StoreBackend {
     private let readWorkers: [PostgresWorker]
     private let writeWorkers: [PostgresWorker]
     let changes: ChangeListener
+    /// Told how long each durable commit took (see `observeCommits`).
+    private let commitObserver = CommitObserver()
 
     /// Most calls waiting for a connection of each kind before new ones are refused with `.busy`.
     static let queueLimit = 20_000
@@ -33,6 +36,7 @@ public final class PostgresStore: StoreBackend {
         writers = PostgresQueue(limit: Self.queueLimit)
         let changes = try ChangeListener(configuration)
         self.changes = changes
+        let observer = commitObserver
         var readWorkers: [PostgresWorker] = []
         var writeWorkers: [PostgresWorker] = []
         do throws(StoreError) {
@@ -41,7 +45,10 @@ public final class PostgresStore: StoreBackend {
             }
             for index in 0..<max(1, configuration.writeConnections) {
                 writeWorkers.append(try PostgresWorker(role: .writer, index: index, queue: writers,
-                                                       configuration: configuration, committed: changes.bump))
+                                                       configuration: configuration, committed: { nanoseconds in
+                    changes.bump()
+                    observer.report(nanoseconds)
+                }))
             }
         } catch {
             Self.stop(readers, readWorkers)
@@ -69,6 +76,12 @@ public final class PostgresStore: StoreBackend {
     private static func stop(_ queue: PostgresQueue, _ workers: [PostgresWorker]) {
         queue.close()
         for worker in workers { worker.join() }
+    }
+
+    /// Reports how long each group commit took (sending the batch to PostgreSQL's confirmed COMMIT, nanoseconds), on
+    /// a writer's thread.
+    public func observeCommits(_ observer: @escaping @Sendable (_ nanoseconds: UInt64) -> Void) {
+        commitObserver.set(observer)
     }
 
     public var changeVersion: UInt64 { changes.version }
@@ -107,4 +120,13 @@ enum SQLText {
     /// Whether a look-up key can name anything stored: a NUL never is (StoreValidation), and a C string would end
     /// there, naming another key.
     static func isStorable(_ key: String) -> Bool { !key.utf8.contains(0) }
+}
+
+/// Where the writers report commit durations; set once the metrics exist, after the store opened.
+final class CommitObserver: Sendable {
+    private let observer = Mutex<(@Sendable (UInt64) -> Void)?>(nil)
+
+    func set(_ new: @escaping @Sendable (UInt64) -> Void) { observer.withLock { $0 = new } }
+
+    func report(_ nanoseconds: UInt64) { observer.withLock { $0 }?(nanoseconds) }
 }

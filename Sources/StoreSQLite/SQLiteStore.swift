@@ -51,6 +51,10 @@ public final class SQLiteStore: StoreBackend {
         changes.shutdown()
     }
 
+    public func observeCommits(_ observer: @escaping @Sendable (_ nanoseconds: UInt64) -> Void) {
+        writer.observeCommits(observer)
+    }
+
     public var changeVersion: UInt64 { changes.version }
 
     public var changeLatency: Double { ChangeWatcher.interval }

@@ -30,6 +30,7 @@ final class WriteQueue: @unchecked Sendable {
     private var pending: [Operation] = []
     private var stopping = false
     private var joined = false
+    private var commitObserver: (@Sendable (UInt64) -> Void)?
 
     private let connection: SQLiteConnection
     // Written once in init, before any caller can see this object.
@@ -110,6 +111,11 @@ final class WriteQueue: @unchecked Sendable {
         }
     }
 
+    /// Reports how long each group commit took (BEGIN to durable COMMIT, nanoseconds), on the writer thread.
+    func observeCommits(_ observer: @escaping @Sendable (UInt64) -> Void) {
+        lock.withLock { commitObserver = observer }
+    }
+
     /// Runs what is already queued, then stops the thread and waits for it (unless called on it).
     /// Later submissions fail with `.closed`.
     func shutdown() {
@@ -130,15 +136,17 @@ final class WriteQueue: @unchecked Sendable {
 
     private func runLoop() {
         while true {
-            let batch = lock.withLock { () -> [Operation] in
+            let (batch, observer) = lock.withLock { () -> ([Operation], (@Sendable (UInt64) -> Void)?) in
                 while pending.isEmpty && !stopping { lock.wait() }
                 let count = min(pending.count, WriteQueue.maxBatch)
                 let batch = Array(pending.prefix(count))
                 pending.removeFirst(count)
-                return batch
+                return (batch, commitObserver)
             }
             if batch.isEmpty { return }  // stopping, and everything queued has run
+            let start = observer == nil ? 0 : MonotonicClock.now()
             runBatch(batch)
+            observer?(MonotonicClock.now() &- start)
         }
     }
 

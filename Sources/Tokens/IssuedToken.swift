@@ -8,13 +8,17 @@ public struct IssuedToken: Sendable, Equatable {
     public let issuedAt: Int64
     /// A sliding token's `refresh_exp`: until when it can be refreshed.
     public let refreshExpiresAt: Int64?
+    /// The token's `jti` (nil when JTI_CLAIM is unset), so a delivery can bind a CSRF token to the session.
+    public let jti: String?
 
-    public init(token: String, kind: TokenKind, expiresAt: Int64, issuedAt: Int64, refreshExpiresAt: Int64? = nil) {
+    public init(token: String, kind: TokenKind, expiresAt: Int64, issuedAt: Int64, refreshExpiresAt: Int64? = nil,
+                jti: String? = nil) {
         self.token = token
         self.kind = kind
         self.expiresAt = expiresAt
         self.issuedAt = issuedAt
         self.refreshExpiresAt = refreshExpiresAt
+        self.jti = jti
     }
 }
 

@@ -27,7 +27,7 @@ public enum TokenIdentifiers {
         return hex(Array(digest.prefix(Int(length))), uppercase: true)
     }
 
-    private static func hex(_ bytes: [UInt8], uppercase: Bool) -> String {
+    static func hex(_ bytes: [UInt8], uppercase: Bool) -> String {
         let digits = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)

@@ -55,12 +55,17 @@ public struct TokenMinter: Sendable {
         let token = try codec.sign(claims)
         return IssuedToken(token: token, kind: kind, expiresAt: payload["exp"]?.intValue ?? 0,
                            issuedAt: payload["iat"]?.intValue ?? 0,
-                           refreshExpiresAt: kind == .sliding ? payload[policy.slidingRefreshExpClaim]?.intValue : nil)
+                           refreshExpiresAt: kind == .sliding ? payload[policy.slidingRefreshExpClaim]?.intValue : nil,
+                           jti: policy.jtiClaim == nil ? nil : jti(of: payload))
     }
 
     /// The token's jti as the store keys it.
     public func jti(of token: JSONObject) -> String? {
-        guard let value = token[policy.jtiClaim ?? "jti"] else { return nil }
+        Self.jti(of: token, claim: policy.jtiClaim)
+    }
+
+    static func jti(of token: JSONObject, claim: String?) -> String? {
+        guard let value = token[claim ?? "jti"] else { return nil }
         switch value {
         case .string(let s): return s
         case .int(let i): return String(i)

@@ -31,6 +31,9 @@ final class DaemonFixture {
         var algorithm = "HS256"
         var simpleJWT: [String: String] = [:]
         var extraYAML = ""
+        /// More `listen:` entries (YAML list items, indented two spaces), e.g. a `delivery: cookie` Unix socket;
+        /// `@DIR@` stands for the fixture's folder.
+        var extraListeners = ""
         var iterations = 1000
         var startServer = true
         var poolWorkers: Int?
@@ -62,7 +65,7 @@ final class DaemonFixture {
               - tcp: 127.0.0.1:0
               - unix: \(socketPath)
                 mode: "0660"
-            store:
+            \(options.extraListeners.replacingOccurrences(of: "@DIR@", with: directory))store:
             \(options.store ?? "  sqlite: \(directory)/authd.sqlite3")
             passwords:
               iterations: \(options.iterations)\(options.poolWorkers.map { "\n  workers: \($0)" } ?? "")\(options.poolQueue.map { "\n  queue: \($0)" } ?? "")

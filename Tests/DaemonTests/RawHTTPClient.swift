@@ -84,7 +84,7 @@ final class RawHTTPClient {
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         head += "\r\n"
         try send(Array(head.utf8) + Array((body ?? "").utf8))
-        return try readResponse()
+        return try readResponse(bodyless: method == "HEAD")
     }
 
     func post(_ path: String, json: String) throws -> Response {
@@ -114,7 +114,8 @@ final class RawHTTPClient {
     }
 
     /// Reads one response (Content-Length framed). Throws if the server closes first.
-    func readResponse() throws -> Response {
+    /// `bodyless`: the answer to HEAD, whose Content-Length describes a body that is not sent.
+    func readResponse(bodyless: Bool = false) throws -> Response {
         let headerEnd: Int = try {
             while true {
                 if let i = find([13, 10, 13, 10]) { return i }
@@ -131,7 +132,7 @@ final class RawHTTPClient {
             headers.append((String(line[..<colon]),
                             line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
-        let length = Int(headers.first { $0.0.lowercased() == "content-length" }?.1 ?? "0") ?? 0
+        let length = bodyless ? 0 : Int(headers.first { $0.0.lowercased() == "content-length" }?.1 ?? "0") ?? 0
         let bodyStart = headerEnd + 4
         while buffer.count < bodyStart + length { try fill() }
         let body = Array(buffer[bodyStart..<bodyStart + length])

@@ -24,6 +24,16 @@ final class HeldRequests: Sendable {
 struct TestResponder: HTTPResponder {
     let held = HeldRequests()
 
+    /// `size` bytes of 0, 1, … 250, 0, 1, …: built by whole periods, so even a debug build makes megabytes at once
+    /// (a slow answer would look like a stalled server to a client's receive timeout on a loaded machine).
+    static func pattern(_ size: Int) -> [UInt8] {
+        let period = (0..<251).map { UInt8($0) }
+        var body: [UInt8] = []
+        body.reserveCapacity(size)
+        while body.count < size { body.append(contentsOf: period.prefix(size - body.count)) }
+        return body
+    }
+
     func respond(to request: HTTPRequest, deferred: DeferredResponse) -> HTTPResponse? {
         switch request.path {
         case "/defer":
@@ -43,7 +53,7 @@ struct TestResponder: HTTPResponder {
             return response
         case "/big":
             let size = Int(request.query.split(separator: "=").last ?? "0") ?? 0
-            return HTTPResponse(status: 200, headers: ["X-Path": "/big"], body: (0..<size).map { UInt8(truncatingIfNeeded: $0 % 251) })
+            return HTTPResponse(status: 200, headers: ["X-Path": "/big"], body: Self.pattern(size))
         case "/status":
             let code = Int(request.query.split(separator: "=").last ?? "200") ?? 200
             return HTTPResponse(status: code, headers: ["X-Status": "\(code)"], body: Array("status".utf8))

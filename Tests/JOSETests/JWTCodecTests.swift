@@ -46,6 +46,14 @@ final class JWTCodecTests: XCTestCase {
         return String(decoding: input, as: UTF8.self) + "." + Base64URL.encodeString(mac)
     }
 
+    /// A token with any header, signed by `codec`'s key.
+    private func forge(header: String, payload: String, codec: JWTCodec) throws -> String {
+        guard case .object(let h) = try JSON.parse(Array(header.utf8)), case .object(let p) = try JSON.parse(Array(payload.utf8)) else {
+            throw JSONError(code: .syntax, message: "forge: header and payload must be JSON objects")
+        }
+        return try codec.sign(p, header: h)
+    }
+
     func testRoundTripAllAlgorithms() throws {
         for algorithm in JWSAlgorithm.allCases {
             let key = try KeyGenerator.generate(algorithm)
@@ -55,7 +63,13 @@ final class JWTCodecTests: XCTestCase {
             let jwt = try codec.decode(token, validation: JWTValidation(), now: Self.now)
             XCTAssertEqual(jwt.claims, original, "\(algorithm)")
             XCTAssertEqual(jwt.claims.keys, original.keys, "key order kept for \(algorithm)")
-            XCTAssertEqual(jwt.header, ["alg": .string(algorithm.rawValue), "typ": "JWT"])
+            if algorithm.isSymmetric {
+                XCTAssertEqual(jwt.header, ["alg": .string(algorithm.rawValue), "typ": "JWT"], "SimpleJWT's HS* header")
+            } else {
+                // The RFC 7638 thumbprint of the verifying key, the same id the JWKS publishes.
+                XCTAssertEqual(jwt.header, ["alg": .string(algorithm.rawValue), "kid": codec.jwks[0]["kid"] ?? .null, "typ": "JWT"])
+                XCTAssertEqual(jwt.header["kid"]?.stringValue?.count, 43, "\(algorithm)")
+            }
             XCTAssertEqual(codec.jwks.isEmpty, algorithm.isSymmetric)
             if !algorithm.isSymmetric {
                 // A codec holding only the public key verifies but cannot sign.
@@ -226,24 +240,63 @@ final class JWTCodecTests: XCTestCase {
         let new = try KeyGenerator.generate(.ES256)
         let oldCodec = try JWTCodec(algorithm: .ES256, signingKey: old.secretOrPrivatePEM, keyID: "2024")
         let newCodec = try JWTCodec(algorithm: .ES256, signingKey: new.secretOrPrivatePEM, keyID: "2025",
-                                    extraVerifyingKeys: [(keyID: "2024", pem: XCTUnwrap(old.publicPEM))])
+                                    extraVerifyingKeys: [.init(algorithm: .ES256, keyID: "2024", material: XCTUnwrap(old.publicPEM))])
         let oldToken = try oldCodec.sign(claims())
         XCTAssertNoThrow(try newCodec.decode(oldToken, validation: JWTValidation(), now: Self.now))
         XCTAssertEqual(try newCodec.decode(try newCodec.sign(claims()), validation: JWTValidation(), now: Self.now).header["kid"], "2025")
         XCTAssertEqual(newCodec.jwks.map { $0["kid"] }, ["2025", "2024"])
         XCTAssertEqual(newCodec.jwks.first?["alg"], "ES256")
         XCTAssertEqual(newCodec.jwks.first?["use"], "sig")
-        // Without a kid (SimpleJWT-style tokens) every key is tried.
+        // A token without kid (SimpleJWT-style) is tried against every key of the configured algorithm.
+        let unnamedOld = try forge(header: #"{"alg":"ES256","typ":"JWT"}"#, payload: JSON.serializeString(.object(claims())),
+                                   codec: oldCodec)
+        XCTAssertNoThrow(try newCodec.decode(unnamedOld, validation: JWTValidation(), now: Self.now))
+        // A kid no key has is refused, even if some key would verify the signature.
         let plainOld = try JWTCodec(algorithm: .ES256, signingKey: old.secretOrPrivatePEM)
-        XCTAssertNoThrow(try newCodec.decode(try plainOld.sign(claims()), validation: JWTValidation(), now: Self.now))
-        // Without configured ids, JWKS kids are RFC 7638 thumbprints.
+        XCTAssertEqual(code { try newCodec.decode(try plainOld.sign(claims()), validation: JWTValidation(), now: Self.now) },
+                       .invalidSignature)
+        // Without configured ids, kids are RFC 7638 thumbprints.
         XCTAssertEqual(plainOld.jwks.first?["kid"]?.stringValue?.count, 43)
+        XCTAssertEqual(plainOld.keyID, plainOld.jwks.first?["kid"]?.stringValue)
+        // The same key twice (same thumbprint) is a configuration error.
+        XCTAssertEqual(joseCode {
+            try JWTCodec(algorithm: .ES256, signingKey: old.secretOrPrivatePEM,
+                         extraVerifyingKeys: [.init(algorithm: .ES256, material: XCTUnwrap(old.publicPEM))])
+        }, .invalidKey)
 
         // HS*: older secrets can be kept for verification too.
         let hsOld = try JWTCodec(algorithm: .HS256, signingKey: Array("old-secret-old-secret-old-secret-old".utf8))
         let hsNew = try JWTCodec(algorithm: .HS256, signingKey: secret,
-                                 extraVerifyingKeys: [(keyID: nil, pem: Array("old-secret-old-secret-old-secret-old".utf8))])
+                                 extraVerifyingKeys: [.init(algorithm: .HS256, material: Array("old-secret-old-secret-old-secret-old".utf8))])
         XCTAssertNoThrow(try hsNew.decode(try hsOld.sign(claims()), validation: JWTValidation(), now: Self.now))
+        XCTAssertTrue(hsNew.jwks.isEmpty, "secrets are never published")
+    }
+
+    /// A retired key of another algorithm verifies only its own tokens, only with its own algorithm.
+    func testEveryKeyIsUsedWithItsOwnAlgorithmOnly() throws {
+        let rsa = try KeyGenerator.generate(.RS256)
+        let ec = try KeyGenerator.generate(.ES256)
+        let retired = try JWTCodec(algorithm: .RS256, signingKey: rsa.secretOrPrivatePEM, keyID: "rsa-2024")
+        let current = try JWTCodec(algorithm: .ES256, signingKey: ec.secretOrPrivatePEM, keyID: "ec-2025", extraVerifyingKeys: [
+            .init(algorithm: .RS256, keyID: "rsa-2024", material: XCTUnwrap(rsa.publicPEM)),
+            .init(algorithm: .HS256, keyID: "hs-old", material: secret),
+        ])
+        let v = JWTValidation()
+        XCTAssertNoThrow(try current.decode(try retired.sign(claims()), validation: v, now: Self.now), "its kid, its algorithm")
+        XCTAssertEqual(current.jwks.map { $0["alg"] }, ["ES256", "RS256"], "the HMAC secret is not published")
+        let payload = JSON.serializeString(.object(claims()))
+        // The RS256 key named with another algorithm, and an RS256 token without kid (not the configured algorithm).
+        XCTAssertEqual(code { try current.decode(try forge(header: #"{"alg":"PS256","kid":"rsa-2024"}"#, payload: payload),
+                                                 validation: v, now: Self.now) }, .invalidAlgorithm)
+        XCTAssertEqual(code { try current.decode(try forge(header: #"{"alg":"RS256"}"#, payload: payload, codec: retired),
+                                                 validation: v, now: Self.now) }, .invalidAlgorithm)
+        // The classic confusion: an HS256 token keyed with the public key under the RSA key's kid.
+        let confused = try JWTCodec(algorithm: .HS256, signingKey: Array("x".utf8) + Array(repeating: 0x41, count: 40),
+                                    keyID: "rsa-2024")
+        XCTAssertEqual(code { try current.decode(try confused.sign(claims()), validation: v, now: Self.now) }, .invalidAlgorithm)
+        // The HMAC verify-only key verifies its own HS256 tokens by kid.
+        let hmac = try JWTCodec(algorithm: .HS256, signingKey: secret, keyID: "hs-old")
+        XCTAssertNoThrow(try current.decode(try hmac.sign(claims()), validation: v, now: Self.now))
     }
 
     func testKeyValidation() throws {

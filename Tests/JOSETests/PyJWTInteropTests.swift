@@ -22,7 +22,7 @@ for c in cases:
         sign_key, verify_key = c["private"], c["public"]
     decoded = jwt.decode(c["token"], verify_key, algorithms=[alg], audience=c.get("aud"), issuer=c.get("iss"),
                          options={"verify_aud": c.get("aud") is not None})
-    theirs = jwt.encode(c["claims"], sign_key, algorithm=alg)
+    theirs = jwt.encode(c["claims"], sign_key, algorithm=alg, headers={"kid": c["kid"]} if "kid" in c else None)
     r = {"alg": alg, "decoded": decoded, "token": theirs}
     if alg.startswith("RS"):
         k = s.load_pem_private_key(c["private"].encode(), None)
@@ -53,6 +53,8 @@ json.dump(out, sys.stdout)
             tokens[algorithm] = token
             var c: JSONObject = ["alg": .string(algorithm.rawValue), "token": .string(token), "claims": .object(claims),
                                  "aud": ["api", "web"], "iss": "https://auth.example"]
+            // Asymmetric tokens carry the key's thumbprint as kid; PyJWT is given the same header.
+            if let kid = codec.keyID { c["kid"] = .string(kid) }
             if algorithm.isSymmetric {
                 c["secret"] = .string(String(decoding: key.secretOrPrivatePEM, as: UTF8.self))
             } else {

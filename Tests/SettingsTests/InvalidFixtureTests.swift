@@ -9,7 +9,7 @@ final class InvalidFixtureTests: SettingsTestCase {
             #"authd.yaml:3:3: SIMPLE_JWT.rotate_refresh_tokens: unknown key "rotate_refresh_tokens"; did you mean "ROTATE_REFRESH_TOKENS"?"#,
             #"authd.yaml:7:5: listen[0].delivey: unknown key "delivey"; did you mean "delivery"?"#,
             #"authd.yaml:9:3: logging.levle: unknown key "levle"; did you mean "level"?"#,
-            #"authd.yaml:10:1: zzz: unknown key "zzz"; known keys: SIMPLE_JWT, listen, store, passwords, claims, security, logging"#,
+            #"authd.yaml:10:1: zzz: unknown key "zzz"; known keys: SIMPLE_JWT, listen, store, passwords, claims, security, logging, cookies, forward_auth, keys"#,
         ])
     }
 
@@ -57,7 +57,7 @@ final class InvalidFixtureTests: SettingsTestCase {
             #"authd.yaml:7:5: listen[3].tcp: expected HOST:PORT such as "127.0.0.1:8000" or "[::1]:8000", got "8000""#,
             #"authd.yaml:8:5: listen[4].tcp: "zz" is not an IPv6 address"#,
             #"authd.yaml:9:5: listen[5].tcp: port "http" must be a number from 1 to 65535 (0 picks a free port)"#,
-            "authd.yaml:11:5: listen[6].delivery: cookie delivery is not available in this version; use delivery: json",
+            #"authd.yaml:11:5: listen[6].delivery: unknown value "cookies"; did you mean "cookie"? (expected one of "json", "cookie")"#,
             "authd.yaml:13:5: listen[7].mode: mode applies only to unix listeners; remove it",
             #"authd.yaml:15:5: listen[8].mode: expected an octal mode such as "0660", got "0968""#,
             "authd.yaml:17:5: listen[10]: unix:/run/authd/authd.sock is already used by listen[9]",
@@ -127,8 +127,8 @@ final class InvalidFixtureTests: SettingsTestCase {
             "authd.yaml:12:3: passwords.iterations: iterations does not apply to the scrypt hasher; remove it",
             "authd.yaml:13:3: passwords.work_factor: 1000 is not a power of two; use 16384 (2^14) or another power of two",
             "authd.yaml:15:3: security.max_body_bytes: 10 is out of range; expected 1024 to 67108864",
-            "authd.yaml:16:1: cookies: cookie delivery is not available in this version; remove this section",
-            "authd.yaml:18:1: forward_auth: forward auth is not available in this version; remove this section",
+            #"authd.yaml:17:3: cookies.same_site: unknown value "lax"; did you mean "Lax"? (expected one of "Strict", "Lax", "None")"#,
+            #"authd.yaml:18:16: forward_auth.check_user: expected true or false, got "maybe""#,
             #"authd.yaml:21:5: claims[1]: missing "provider", such as "provider: claims.static""#,
             #"authd.yaml:22:5: claims[2]: expected a mapping such as "provider: claims.static", got a list"#,
         ])

@@ -35,10 +35,12 @@ final class PackagedSettingsTests: SettingsTestCase {
         XCTAssertTrue(settings.simpleJWT.rotateRefreshTokens)
         XCTAssertTrue(settings.simpleJWT.blacklistAfterRotation)
         XCTAssertEqual(settings.simpleJWT.algorithm, .HS256)
+        var socket = ListenerSettings(address: .unix(path: "/run/authd/authd.sock", mode: 0o660, group: "authd"),
+                                      mark: settings.listen.last?.mark)
+        socket.metrics = true  // the default on Unix sockets; never on TCP
         XCTAssertEqual(settings.listen, [
             ListenerSettings(address: .tcp(host: "127.0.0.1", port: 8000), mark: settings.listen.first?.mark),
-            ListenerSettings(address: .unix(path: "/run/authd/authd.sock", mode: 0o660, group: "authd"),
-                             mark: settings.listen.last?.mark),
+            socket,
         ])
         XCTAssertEqual(settings.store.sqlitePath, "/var/lib/authd/authd.sqlite3")
         XCTAssertEqual(settings.passwords.hasher, .pbkdf2_sha256)

@@ -15,6 +15,15 @@ public enum Python {
         return (out.status, out.stdoutText, out.stderrText)
     }
 
+    /// Runs a script file's text as `python3 -c`, with `sys.argv` set to `[name] + arguments`.
+    public static func run(scriptAt url: URL, arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let quoted = ([url.deletingPathExtension().lastPathComponent] + arguments).map { argument in
+            "'" + argument.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+        }
+        return try run(script: "import sys; sys.argv = [\(quoted.joined(separator: ", "))]\n" + text)
+    }
+
     /// Throws (so the calling test fails) unless every module imports; the message names the pip packages.
     public static func require(modules: [String], pipPackages: [String]) throws {
         let script = modules.map { "import \($0)" }.joined(separator: "\n")
