@@ -1,5 +1,4 @@
 import Foundation
-import XCTest
 
 /// The throwaway PostgreSQL cluster that `./scripts/test` starts with `scripts/test-postgres` (as an unprivileged
 /// user, in a temporary folder, on a Unix socket there), described by environment variables:
@@ -66,14 +65,15 @@ public final class PostgresTestSchema: Sendable {
         _ = try? PostgresTestServer.psql("DROP SCHEMA IF EXISTS \"\(name)\" CASCADE", url: url)
     }
 
-    /// A schema for one test; the test is skipped when no cluster is configured, and fails instead when
+    /// A schema for one test; when no cluster is configured the test is skipped with the error `skip` makes
+    /// (`{ XCTSkip($0) }`: this target is built without XCTest, in release builds too), or fails when
     /// `AUTHD_TEST_REQUIRE_POSTGRES=1`.
-    public static func forTest() throws -> PostgresTestSchema {
+    public static func forTest(skip: (String) -> any Error) throws -> PostgresTestSchema {
         do {
             return try PostgresTestSchema()
         } catch {
             if PostgresTestServer.isRequired { throw error }
-            throw XCTSkip("\(error)")
+            throw skip("\(error)")
         }
     }
 }
