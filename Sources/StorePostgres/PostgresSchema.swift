@@ -17,7 +17,9 @@ import Store
 /// (a racing rotation, a logout, a family revocation), the insert waits for that one to end and then inserts nothing,
 /// and the rotation turns into the reuse rule, reading the row again in a new statement, which sees what committed.
 /// A family revocation repeats its statement until it finds nothing more to revoke, so a child committed while it
-/// ran is caught too. Exactly one of any number of concurrent rotations of a token wins, as on SQLite.
+/// ran is caught too. Exactly one of any number of concurrent rotations of a token wins, as on SQLite. Without
+/// BLACKLIST_AFTER_ROTATION a rotation writes no blacklist row to collide on, so a child it commits at the very
+/// moment another connection revokes the family can escape that revocation; with it, it cannot.
 ///
 /// The token tables have no foreign keys: each would cost every rotation a lookup with a row lock (measured: a
 /// fifth of a rotation's time in PostgreSQL). What they did is done by the statements themselves: a token's user id
