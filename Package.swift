@@ -6,7 +6,7 @@ import PackageDescription
 //   Metrics (counters, histograms, Prometheus text: nothing but Synchronization) → API, Assembly, Daemon
 //   Platform → JSON, JOSE, Logging, Store, Passwords, HTTPServer, LoadGenerator
 //   JOSE, Logging, Passwords → Settings (which decodes into their types: no string mappings)
-//   Store → StoreSQLite;  Settings, Store → Plugins
+//   Store → StoreSQLite, StorePostgres (libpq);  Settings, Store → Plugins
 //   Tokens (the token domain: no HTTP) → API (routes, request fields, deliveries) → Assembly (settings → Runtime)
 //   → Daemon (process: listeners, signals, systemd) → AuthdCLI → authd
 //   HTTPServer knows no JWT; Tokens knows no HTTP; only Assembly knows which store backend is used.
@@ -23,6 +23,7 @@ let package = Package(
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
         .systemLibrary(name: "CArgon2", path: "Sources/CArgon2"),
         .systemLibrary(name: "CCrypt", path: "Sources/CCrypt"),
+        .systemLibrary(name: "CPostgres", path: "Sources/CPostgres"),
 
         .target(name: "Platform", dependencies: ["CEpoll"]),
         .target(name: "JSON"),
@@ -32,6 +33,7 @@ let package = Package(
         .target(name: "Store"),
         .target(name: "StoreSQLite", dependencies: ["CSQLite", "Platform", "Store"]),
         .target(name: "Passwords", dependencies: ["CArgon2", "CCrypt", "COpenSSL", "Platform"]),
+        .target(name: "StorePostgres", dependencies: ["CPostgres", "Platform", "Store"]),
         .target(name: "HTTPServer", dependencies: ["CEpoll", "Platform"]),
         .target(name: "LoadGenerator", dependencies: ["Platform"]),
         .target(name: "Plugins", dependencies: ["Platform", "Settings", "JSON", "Store"]),
@@ -41,7 +43,7 @@ let package = Package(
         .target(name: "Audit", dependencies: ["Logging", "Tokens"]),
         .target(name: "Assembly", dependencies: [
             "API", "Audit", "HTTPServer", "JOSE", "JSON", "Logging", "Passwords", "Platform", "Plugins", "Settings", "Store",
-            "StoreSQLite", "Tokens", "Metrics",
+            "StoreSQLite", "StorePostgres", "Tokens", "Metrics",
         ]),
         .target(name: "Daemon", dependencies: ["Assembly", "Audit", "HTTPServer", "Logging", "Platform", "Plugins", "Settings",
                                          "Metrics"]),
@@ -58,7 +60,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "JOSETests", dependencies: ["JOSE", "JSON", "TestSupport"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "StoreSQLite", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "StoreSQLite", "StorePostgres", "TestSupport"]),
         .testTarget(name: "PasswordsTests", dependencies: ["Passwords", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "PluginsTests", dependencies: ["Plugins", "Settings", "Store", "StoreSQLite", "JSON", "TestSupport"]),

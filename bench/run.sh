@@ -6,7 +6,8 @@
 #   nginx `return 200` (same-run baseline), verify HS256 and ES256, refresh with rotation + blacklist (a distinct
 #   refresh token per request), obtain (PBKDF2-SHA256 1.5M), verify during a login storm, memory idle and with
 #   5,000 idle keep-alive connections, start-up time; forward auth direct and behind nginx auth_request (against
-#   the same nginx doing auth_request to `return 200`); TCP with wrk and the Unix socket with `authd bench`.
+#   the same nginx doing auth_request to `return 200`); TCP with wrk and the Unix socket with `authd bench`;
+#   then verify and refresh on PostgreSQL (one and two instances; bench/postgres.sh).
 # Prints a Markdown table with ratios (and writes it to bench/results/latest.md).
 # Everything it starts (nginx, authd) is stopped on exit, also on failure or Ctrl-C.
 #
@@ -26,6 +27,7 @@ WORK="$(mktemp -d /tmp/authd-bench.XXXXXX)"
 AUTHD="$REPO/.build/release/authd"
 PIDS=()
 RESULTS=()
+CLEANUP_EXTRA=()   # commands cleanup runs too (stopping the PostgreSQL cluster)
 
 log() { printf '%s\n' "bench: $*" >&2; }
 
@@ -34,6 +36,8 @@ cleanup() {
   for pid in "${PIDS[@]}"; do
     kill "$pid" 2>/dev/null || true
   done
+  local extra
+  for extra in "${CLEANUP_EXTRA[@]}"; do $extra >/dev/null 2>&1 || true; done
   for pid in "${PIDS[@]}"; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
@@ -70,6 +74,7 @@ install_tools() {
   command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
   command -v sqlite3 >/dev/null || missing+=(sqlite3)
   command -v openssl >/dev/null || missing+=(openssl)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   if ((${#missing[@]})); then
     local sudo=""
     [[ $(id -u) == 0 ]] || sudo=sudo
@@ -479,6 +484,7 @@ report() {
     target_row "memory" "≤ 30 MB idle, ≤ 100 MB with 5,000 idle connections" \
       "$IDLE_RSS MB idle; $CONN_RSS MB with $(field "$IDLE_NOTE" connections_opened) connections ($(field "$IDLE_NOTE" errors) errors)" \
       "$(awk -v a="$IDLE_RSS" -v b="$CONN_RSS" 'BEGIN { print (a <= 30 && b <= 100) ? "yes" : "no" }')"
+    postgres_targets
     target_row "start-up" "ready within 100 ms" "HS256 $STARTUP_HS256 ms, ES256 $STARTUP_ES256 ms (exec to first 200 from /healthz)" \
       "$(awk -v a="$STARTUP_HS256" -v b="$STARTUP_ES256" 'BEGIN { print (a <= 100 && b <= 100) ? "yes" : "no" }')"
   } | tee "$out"
@@ -486,6 +492,9 @@ report() {
 }
 
 target_row() { echo "| $1 | $2 | $3 | $4 |"; }
+
+# shellcheck source=bench/postgres.sh
+source "$REPO/bench/postgres.sh"
 
 # ---------------------------------------------------------------- main
 main() {
@@ -507,6 +516,7 @@ main() {
   sleep 3   # let the hashing queue drain
   storm_run
   stop "$AUTHD_PID"
+  postgres_runs
 
   # Measured right before the ES256 rows: the machine is shared, so the two should see the same conditions.
   OPENSSL_ES256=$(openssl speed -multi 2 -seconds 5 ecdsap256 2>/dev/null | awk '/nistp256/ { print $NF }' | tail -1)

@@ -6,7 +6,6 @@ import Passwords
 import Plugins
 import Settings
 import Store
-import StoreSQLite
 import Tokens
 
 /// The one assembly: builds a `Runtime` from settings (step-ca's `New(config)`), the same way for `serve`, a
@@ -88,10 +87,10 @@ public struct RuntimeBuilder {
             problems += error.messages
         }
         var storeState = ""
-        do {
-            storeState = try SQLiteStore.inspect(path: settings.store.sqlitePath).description
+        do throws(ConfigurationFailure) {
+            storeState = try ConfiguredStore.inspect(settings)
         } catch {
-            problems.append("\(settings.sourcePath): store.sqlite: \(settings.store.sqlitePath): \(error.message)")
+            problems += error.messages
         }
         var providers = 0
         do throws(ConfigurationFailure) {

@@ -4,7 +4,6 @@ import Passwords
 import Platform
 import Settings
 import Store
-import StoreSQLite
 import Tokens
 
 /// The long-lived parts of a serving daemon, outside any `Runtime`: the store and the worker pools. A reload
@@ -46,13 +45,12 @@ public final class Services: Sendable {
 
     /// The store alone: user administration needs no key and no pool.
     public static func openStore(_ settings: AuthdSettings, readConnections: Int = 2) throws(ConfigurationFailure) -> any StoreBackend {
-        do {
-            return try SQLiteStore(path: settings.store.sqlitePath,
-                                   busyTimeoutMilliseconds: Int(settings.store.busyTimeout.milliseconds),
-                                   readConnections: readConnections)
-        } catch {
-            throw ConfigurationFailure(["\(settings.sourcePath): store.sqlite: \(settings.store.sqlitePath): \(error.message)"])
-        }
+        try ConfiguredStore.open(settings, readConnections: readConnections)
+    }
+
+    /// An existing SQLite database file, opened as the source of `authd store copy`.
+    public static func openSQLiteSource(path: String) throws(ConfigurationFailure) -> any StoreBackend {
+        try ConfiguredStore.openExistingSQLite(path: path)
     }
 
     /// Lets the pools finish the jobs they accepted, then closes the store (its writes finish first).

@@ -26,6 +26,7 @@ public enum AuthdCommand {
             switch command {
             case "bench": print(BenchCommand.usage)
             case "user": print(UserCommand.usage)
+            case "store": print(StoreCommand.usage)
             default: print(usage)
             }
             return
@@ -43,6 +44,7 @@ public enum AuthdCommand {
         case "group": try GroupCommand.run(rest)
         case "plugins": try PluginsCommand.run(rest)
         case "flush-expired": try FlushExpiredCommand.run(rest)
+        case "store": try StoreCommand.run(rest)
         case "bench": try BenchCommand.run(rest)
         default:
             throw .usage("unknown command \"\(command)\"")
@@ -70,6 +72,8 @@ public enum AuthdCommand {
           group add NAME | group delete NAME | group list
           plugins                             list the claim providers that claims: entries may name
           flush-expired                       delete expired outstanding and blacklisted tokens
+          store copy --from-sqlite FILE       copy users, groups and tokens from an SQLite database into the
+                                              configured store (store.postgres); safe to run again
           bench --tcp HOST:PORT|--unix PATH [--path P] [--body B|--bodies FILE] [...]  load-test a daemon (bench/README.md)
           --version                           print the version
 

@@ -178,14 +178,18 @@ enum BenchCommand {
         print("wrote \(count) refresh token bodies for user \(username) to \(out)")
     }
 
-    /// Records the tokens through the store's group commit (hundreds per transaction), then waits for all.
-    private static func record(_ records: [TokenRecord], in store: any TokenStore) throws(CLIError) {
+    /// Records the tokens through the store's group commit (hundreds per transaction), then waits for all. At most
+    /// `window` are in flight, within what a store queues (PostgreSQL's refuses calls beyond its queue limit).
+    private static func record(_ records: [TokenRecord], in store: any TokenStore, window: Int = 4096) throws(CLIError) {
         let group = DispatchGroup()
+        let slots = DispatchSemaphore(value: window)
         let failure = Mutex<String?>(nil)
         for record in records {
+            slots.wait()
             group.enter()
             store.recordOutstanding(record, family: nil, parentJTI: nil) { result in
                 if case .failure(let error) = result { failure.withLock { $0 = $0 ?? error.message } }
+                slots.signal()
                 group.leave()
             }
         }

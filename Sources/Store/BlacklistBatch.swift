@@ -14,9 +14,13 @@ public struct BlacklistBatch: Sendable, Equatable {
     public var entries: [Entry]
     /// Where the next call continues; never smaller than the cursor asked with.
     public var cursor: Int64
+    /// Everything committed when the call ran has been answered: a reader catching up stops here. False when the
+    /// batch was cut at the limit and more follows right away.
+    public var complete: Bool
 
-    public init(entries: [Entry], cursor: Int64) {
+    public init(entries: [Entry], cursor: Int64, complete: Bool) {
         self.entries = entries
         self.cursor = cursor
+        self.complete = complete
     }
 }

@@ -1,6 +1,6 @@
 /// One database holding everything: what the daemon and the CLI open from the `store:` settings.
 /// SQLite (`StoreSQLite`) is the embedded default; another backend implements the same protocols.
-public protocol StoreBackend: UserStore, TokenStore, StoreAdmin, StoreChangeFeed {
+public protocol StoreBackend: UserStore, TokenStore, StoreAdmin, StoreChangeFeed, TokenTransfer {
     /// Where the data lives, for logs and messages ("/var/lib/authd/authd.sqlite3").
     var location: String { get }
     /// Finishes the writes already accepted; later calls answer `.closed`. Idempotent.

@@ -4,7 +4,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A closed set of codes today that can grow later without breaking callers (a struct over a private enum).
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Kind: String, Sendable, Hashable {
-            case notFound, conflict, schemaTooNew, io, sqlite, busy, closed, invalidArgument
+            case notFound, conflict, schemaTooNew, io, sqlite, busy, closed, invalidArgument, unavailable, database
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
@@ -25,6 +25,10 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let closed = Code(.closed)
         /// A value passed in cannot be stored (empty jti, non-finite time, unknown reason…).
         public static let invalidArgument = Code(.invalidArgument)
+        /// The database server cannot be reached, refused the connection, or stopped answering; retry later.
+        public static let unavailable = Code(.unavailable)
+        /// The database server (PostgreSQL) reported an error.
+        public static let database = Code(.database)
 
         public var description: String { kind.rawValue }
     }

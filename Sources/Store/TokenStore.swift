@@ -44,11 +44,11 @@ public protocol TokenStore: Sendable {
     /// applies the same reuse rule as `rotate`. `nil` means the token is not blacklisted (any more).
     func reportReuse(jti: String, grace: Double, now: Double, completion: @escaping StoreCompletion<RotationOutcome?>)
 
-    /// Tokens blacklisted after `cursor` (0: from the first), in the order their blacklisting committed, at most
-    /// `limit` of them, and the cursor to continue from. For a view kept in memory (verify's blacklist check costs no
-    /// I/O), so a backend must guarantee: cursors only grow, and no blacklisting committed before the call is ever
-    /// skipped by a later call, whichever process or instance committed it. Tokens already deleted (flushed) may be
-    /// left out.
+    /// Tokens blacklisted after `cursor` (0: from the first), about `limit` of them, and the cursor to continue from.
+    /// For a view kept in memory (verify's blacklist check costs no I/O), so a backend must guarantee: cursors only
+    /// grow, every blacklisting committed before the call is in this batch or a later one (`complete` says when none
+    /// follows), and none is ever skipped by a later call, whichever process or instance committed it. An entry may
+    /// come again in a later batch; tokens already deleted (flushed) may be left out.
     func blacklistedSince(_ cursor: Int64, limit: Int, completion: @escaping StoreCompletion<BlacklistBatch>)
 
     /// SimpleJWT's `flushexpiredtokens`: deletes outstanding tokens with `expires_at <= now` and their blacklist

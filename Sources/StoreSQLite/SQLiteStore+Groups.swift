@@ -35,7 +35,7 @@ extension SQLiteStore {
     // MARK: Writes
 
     public func addGroup(name: String, completion: @escaping StoreCompletion<Group>) {
-        write(completion, validate: { () throws(StoreError) in try SQLiteStore.validateGroupName(name) }) { (c) throws(StoreError) -> Group in
+        write(completion, validate: { () throws(StoreError) in try StoreValidation.groupName(name) }) { (c) throws(StoreError) -> Group in
             do throws(StoreError) {
                 try c.run("INSERT INTO groups (name) VALUES (?)", [.text(name)])
             } catch where error.code == .conflict {
@@ -78,14 +78,5 @@ extension SQLiteStore {
             throw StoreError(.notFound, "no group named \(group); create it with authd group add \(group)")
         }
         return (userID, groupID)
-    }
-
-    private static func validateGroupName(_ name: String) throws(StoreError) {
-        guard !name.isEmpty, name.count <= Group.maxNameLength else {
-            throw StoreError(.invalidArgument, "a group name has 1 to \(Group.maxNameLength) characters")
-        }
-        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw StoreError(.invalidArgument, "a group name must not contain control characters")
-        }
     }
 }

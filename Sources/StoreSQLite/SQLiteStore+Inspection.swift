@@ -5,24 +5,10 @@ import Platform
 import Store
 
 extension SQLiteStore {
-    /// What `authd check-config` learns about a database without opening it: SQLite's 100-byte file header holds
-    /// the schema version (`user_version`, bytes 60–63), so nothing is created, locked or written.
-    public enum Inspection: Sendable, CustomStringConvertible {
-        /// No file yet: `authd serve` (or the first CLI command) creates it.
-        case missing(path: String)
-        case existing(path: String, schemaVersion: Int)
-
-        public var description: String {
-            switch self {
-            case .missing(let path): return "\(path) (not created yet)"
-            case .existing(let path, let version): return "\(path) (schema version \(version))"
-            }
-        }
-    }
-
-    /// Reads the header of the database at `path`, if there is one; refuses a file that is not an SQLite
-    /// database or was migrated by a newer authd.
-    public static func inspect(path: String) throws(StoreError) -> Inspection {
+    /// Reads the header of the database at `path`, if there is one, without opening it: SQLite's 100-byte file header
+    /// holds the schema version (`user_version`, bytes 60–63), so nothing is created, locked or written. Refuses a
+    /// file that is not an SQLite database or was migrated by a newer authd.
+    public static func inspect(path: String) throws(StoreError) -> StoreInspection {
         guard !path.isEmpty, !path.utf8.contains(0) else {
             throw StoreError(.invalidArgument, "the database path is empty or contains a NUL byte; set store.sqlite to a file path")
         }
@@ -31,13 +17,13 @@ extension SQLiteStore {
             let file = try FileDescriptor.open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
             header = Array(try file.readToEnd(limit: 99).prefix(100))
         } catch where error.errno == ENOENT {
-            return .missing(path: path)
+            return .missing(location: path)
         } catch {
             throw StoreError(.io, "cannot read \(path): \(error.reason) (errno \(error.errno))")
         }
         let filled = header.count
         // A file created but never written (a crash right after creation) is as good as missing.
-        if filled == 0 { return .existing(path: path, schemaVersion: 0) }
+        if filled == 0 { return .existing(location: path, schemaVersion: 0) }
         guard filled == header.count, header.starts(with: Array("SQLite format 3\0".utf8)) else {
             throw StoreError(.io, "\(path) is not an SQLite database; point store.sqlite at authd's database file")
         }
@@ -46,6 +32,6 @@ extension SQLiteStore {
             throw StoreError(.schemaTooNew, "\(path) has schema version \(version) but this authd knows only up to "
                 + "\(Schema.latestVersion); it was written by a newer authd: upgrade authd, or restore a backup made for this version")
         }
-        return .existing(path: path, schemaVersion: version)
+        return .existing(location: path, schemaVersion: version)
     }
 }

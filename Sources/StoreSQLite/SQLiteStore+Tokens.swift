@@ -18,39 +18,49 @@ extension SQLiteStore {
                 SELECT o.jti, o.user_id, o.created_at, o.expires_at, o.family, o.parent_jti, b.blacklisted_at, b.reason
                 FROM outstanding_tokens o LEFT JOIN blacklisted_tokens b ON b.token_id = o.id
                 WHERE o.jti = ?
-                """, [.text(jti)]) { row in
-                OutstandingToken(
-                    record: TokenRecord(jti: row.text(0), userID: row.optionalInt64(1), createdAt: row.optionalDouble(2),
-                                        expiresAt: row.double(3)),
-                    family: row.text(4), parentJTI: row.optionalText(5), blacklistedAt: row.optionalDouble(6),
-                    blacklistReason: row.optionalText(7).flatMap(BlacklistReason.init(rawValue:)))
-            }
+                """, [.text(jti)], SQLiteStore.outstandingToken(from:))
         }
     }
 
+    /// One writer at a time: the feed's sequence numbers are in commit order, and a cursor is the last one read.
     public func blacklistedSince(_ cursor: Int64, limit: Int, completion: @escaping StoreCompletion<BlacklistBatch>) {
+        let limit = max(1, limit)
         read(completion) { (c) throws(StoreError) -> BlacklistBatch in
             let rows = try c.all("""
                 SELECT f.seq, f.jti, o.expires_at FROM blacklist_feed f LEFT JOIN outstanding_tokens o ON o.jti = f.jti
                 WHERE f.seq > ? ORDER BY f.seq LIMIT ?
-                """, [.int(cursor), .int(Int64(max(1, limit)))]) { row in (row.int64(0), row.text(1), row.optionalDouble(2)) }
+                """, [.int(cursor), .int(Int64(limit))]) { row in (row.int64(0), row.text(1), row.optionalDouble(2)) }
             let entries = rows.compactMap { row in row.2.map { BlacklistBatch.Entry(jti: row.1, expiresAt: $0) } }
-            return BlacklistBatch(entries: entries, cursor: rows.last?.0 ?? cursor)
+            return BlacklistBatch(entries: entries, cursor: rows.last?.0 ?? cursor, complete: rows.count < limit)
         }
+    }
+
+    /// A row of jti, user_id, created_at, expires_at, family, parent_jti, blacklisted_at, reason.
+    static func outstandingToken(from row: SQLiteStatement) -> OutstandingToken {
+        OutstandingToken(
+            record: TokenRecord(jti: row.text(0), userID: row.optionalInt64(1), createdAt: row.optionalDouble(2),
+                                expiresAt: row.double(3)),
+            family: row.text(4), parentJTI: row.optionalText(5), blacklistedAt: row.optionalDouble(6),
+            blacklistReason: row.optionalText(7).flatMap(BlacklistReason.init(rawValue:)))
     }
 
     // MARK: Writes
 
     public func recordOutstanding(_ token: TokenRecord, family: String?, parentJTI: String?,
                                   completion: @escaping StoreCompletion<Bool>) {
-        write(completion, validate: { () throws(StoreError) in try SQLiteStore.validate(token) },
+        write(completion, validate: { () throws(StoreError) in
+            try StoreValidation.token(token)
+            try StoreValidation.storableText(family, "the family")
+            try StoreValidation.storableText(parentJTI, "the parent jti")
+        },
               SQLiteStore.recordBody(token, family: family, parentJTI: parentJTI))
     }
 
     public func recordLogin(_ token: TokenRecord, login: LoginUpdate, completion: @escaping StoreCompletion<Void>) {
         write(completion, validate: { () throws(StoreError) in
-            try SQLiteStore.validate(token)
-            try SQLiteStore.requireFinite(login.lastLogin, "last_login")
+            try StoreValidation.token(token)
+            try StoreValidation.requireFinite(login.lastLogin, "last_login")
+            try StoreValidation.storableText(login.passwordHash, "the password hash")
         }) { (c) throws(StoreError) in
             if let hash = login.passwordHash {
                 try SQLiteStore.requireOneRow(c.run("UPDATE users SET password = ? WHERE id = ?",
@@ -67,15 +77,15 @@ extension SQLiteStore {
     public func blacklist(_ token: TokenRecord, reason: BlacklistReason, now: Double,
                           completion: @escaping StoreCompletion<Bool>) {
         write(completion, validate: { () throws(StoreError) in
-            try SQLiteStore.validate(token)
-            try SQLiteStore.requireFinite(now, "now")
+            try StoreValidation.token(token)
+            try StoreValidation.requireFinite(now, "now")
         }, SQLiteStore.blacklistBody(token, reason: reason, now: now))
     }
 
     public func rotate(old: TokenRecord, new: TokenRecord, blacklistOld: Bool, grace: Double, now: Double,
                        completion: @escaping StoreCompletion<RotationOutcome>) {
         write(completion, validate: { () throws(StoreError) in
-            try SQLiteStore.validateRotation(old: old, new: new, grace: grace, now: now)
+            try StoreValidation.rotation(old: old, new: new, grace: grace, now: now)
         }, SQLiteStore.rotateBody(old: old, new: new, blacklistOld: blacklistOld, grace: grace, now: now))
     }
 
@@ -88,54 +98,22 @@ extension SQLiteStore {
     /// Deletes in chunks, each its own short transaction, so a large flush does not hold the write lock against
     /// the daemon.
     public func flushExpired(now: Double, completion: @escaping StoreCompletion<Int>) {
-        do throws(StoreError) { try SQLiteStore.requireFinite(now, "now") } catch { return completion(.failure(error)) }
-        flushChunk(now: now, deletedSoFar: 0, completion: completion)
-    }
-
-    private func flushChunk(now: Double, deletedSoFar: Int, completion: @escaping StoreCompletion<Int>) {
-        let chunk = 5000
-        writer.submit({ (c) throws(StoreError) -> Int in
-            let deleted = try c.run("""
-                DELETE FROM outstanding_tokens WHERE id IN
-                    (SELECT id FROM outstanding_tokens WHERE expires_at <= ? LIMIT ?)
-                """, [.real(now), .int(Int64(chunk))])
-            // The feed's rows of flushed tokens; AUTOINCREMENT keeps their numbers from coming back.
-            try c.run("""
-                DELETE FROM blacklist_feed WHERE seq IN (SELECT f.seq FROM blacklist_feed f
-                    LEFT JOIN outstanding_tokens o ON o.jti = f.jti WHERE o.id IS NULL LIMIT ?)
-                """, [.int(Int64(chunk))])
-            return deleted
-        }, completion: { [self] result in
-            switch result {
-            case .success(let deleted) where deleted >= chunk:
-                flushChunk(now: now, deletedSoFar: deletedSoFar + deleted, completion: completion)
-            case .success(let deleted):
-                completion(.success(deletedSoFar + deleted))
-            case .failure(let error):
-                completion(.failure(error))
-            }
-        })
-    }
-
-    // MARK: Validation
-
-    static func validate(_ token: TokenRecord) throws(StoreError) {
-        // SimpleJWT's jti column is a CharField(max_length=255).
-        guard !token.jti.isEmpty, token.jti.utf8.count <= 255 else {
-            throw StoreError(.invalidArgument, "a token id (jti) must be 1 to 255 bytes long")
-        }
-        try requireFinite(token.expiresAt, "expires_at")
-        try requireFinite(token.createdAt, "created_at")
-    }
-
-    private static func validateRotation(old: TokenRecord, new: TokenRecord, grace: Double, now: Double) throws(StoreError) {
-        try validate(old)
-        try validate(new)
-        try requireFinite(now, "now")
-        try requireFinite(grace, "grace")
-        guard old.jti != new.jti else {
-            throw StoreError(.invalidArgument, "the new token must have a new jti")
-        }
+        do throws(StoreError) { try StoreValidation.requireFinite(now, "now") } catch { return completion(.failure(error)) }
+        let writer = self.writer
+        ChunkedDeletion.run({ limit, done in
+            writer.submit({ (c) throws(StoreError) -> Int in
+                let deleted = try c.run("""
+                    DELETE FROM outstanding_tokens WHERE id IN
+                        (SELECT id FROM outstanding_tokens WHERE expires_at <= ? LIMIT ?)
+                    """, [.real(now), .int(Int64(limit))])
+                // The feed's rows of flushed tokens; AUTOINCREMENT keeps their numbers from coming back.
+                try c.run("""
+                    DELETE FROM blacklist_feed WHERE seq IN (SELECT f.seq FROM blacklist_feed f
+                        LEFT JOIN outstanding_tokens o ON o.jti = f.jti WHERE o.id IS NULL LIMIT ?)
+                    """, [.int(Int64(limit))])
+                return deleted
+            }, completion: done)
+        }, completion: completion)
     }
 
     // MARK: Bodies run on the writer connection

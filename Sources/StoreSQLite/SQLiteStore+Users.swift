@@ -35,14 +35,14 @@ extension SQLiteStore {
     // MARK: Writes
 
     public func addUser(_ new: NewUser, completion: @escaping StoreCompletion<User>) {
-        write(completion, validate: { () throws(StoreError) in try SQLiteStore.validate(new) }) { (c) throws(StoreError) -> User in
+        write(completion, validate: { () throws(StoreError) in try StoreValidation.newUser(new) }) { (c) throws(StoreError) -> User in
             try SQLiteStore.insert(new, c)
         }
     }
 
     public func importUser(_ new: NewUser, id: Int64, completion: @escaping StoreCompletion<User>) {
         write(completion, validate: { () throws(StoreError) in
-            try SQLiteStore.validate(new)
+            try StoreValidation.newUser(new)
             guard id > 0 else { throw StoreError(.invalidArgument, "a user id must be positive, not \(id)") }
         }) { (c) throws(StoreError) -> User in
             try SQLiteStore.insert(new, id: id, c)
@@ -50,7 +50,8 @@ extension SQLiteStore {
     }
 
     public func setPassword(username: String, hash: String, completion: @escaping StoreCompletion<Void>) {
-        write(completion) { (c) throws(StoreError) in
+        write(completion, validate: { () throws(StoreError) in try StoreValidation.storableText(hash, "the password hash") }) {
+            (c) throws(StoreError) in
             try SQLiteStore.requireOneRow(
                 c.run("UPDATE users SET password = ? WHERE username = ?", [.text(hash), .text(username)]),
                 "no user named \(username)")
@@ -73,12 +74,6 @@ extension SQLiteStore {
     }
 
     // MARK: Bodies run on the writer connection
-
-    private static func validate(_ new: NewUser) throws(StoreError) {
-        guard !new.username.isEmpty else { throw StoreError(.invalidArgument, "the username must not be empty") }
-        try requireFinite(new.dateJoined, "date_joined")
-        try requireFinite(new.lastLogin, "last_login")
-    }
 
     private static func insert(_ new: NewUser, id: Int64? = nil, _ c: SQLiteConnection) throws(StoreError) -> User {
         do throws(StoreError) {

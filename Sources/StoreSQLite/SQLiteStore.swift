@@ -79,14 +79,3 @@ public final class SQLiteStore: StoreBackend {
         writer.submit(body, completion: completion)
     }
 }
-
-extension SQLiteStore {
-    /// Validation shared by the write methods: bad input becomes `.invalidArgument`, never a crash.
-    static func requireFinite(_ value: Double, _ name: String) throws(StoreError) {
-        guard value.isFinite else { throw StoreError(.invalidArgument, "\(name) must be a finite number of seconds, got \(value)") }
-    }
-
-    static func requireFinite(_ value: Double?, _ name: String) throws(StoreError) {
-        if let value { try requireFinite(value, name) }
-    }
-}

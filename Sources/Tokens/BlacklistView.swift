@@ -84,7 +84,7 @@ public final class BlacklistView: Sendable {
                     for entry in batch.entries where entry.expiresAt > now { state.keys[Self.key(entry.jti)] = entry.expiresAt }
                     state.cursor = max(state.cursor, batch.cursor)
                 }
-                if batch.cursor > cursor { catchUp(from: batch.cursor, now: now, done: done) } else { done(nil) }
+                if !batch.complete, batch.cursor > cursor { catchUp(from: batch.cursor, now: now, done: done) } else { done(nil) }
             }
         }
     }

@@ -40,6 +40,8 @@ final class DaemonFixture {
         var poolQueue: Int?
         /// The environment of `authd serve` (not of CLI commands); nil: this process's own.
         var environment: [String: String]?
+        /// The `store:` section's body (indented two spaces); nil: an SQLite file in the fixture's folder.
+        var store: String?
     }
 
     init(_ options: Options = Options()) throws {
@@ -64,7 +66,7 @@ final class DaemonFixture {
               - unix: \(socketPath)
                 mode: "0660"
             \(options.extraListeners.replacingOccurrences(of: "@DIR@", with: directory))store:
-              sqlite: \(directory)/authd.sqlite3
+            \(options.store ?? "  sqlite: \(directory)/authd.sqlite3")
             passwords:
               iterations: \(options.iterations)\(options.poolWorkers.map { "\n  workers: \($0)" } ?? "")\(options.poolQueue.map { "\n  queue: \($0)" } ?? "")
             logging:

@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import XCTest
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -100,6 +101,28 @@ final class RawHTTPClient {
 
     func post(_ path: String, json: String) throws -> Response {
         try request("POST", path, body: json)
+    }
+
+    /// The same POST on every client: every request is written first, then every answer read, so they race inside
+    /// the server(s).
+    static func race(_ clients: [RawHTTPClient], post path: String, json: String) throws -> [Response] {
+        let request = "POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(json.utf8.count)\r\n\r\n\(json)"
+        for client in clients { try client.send(request) }
+        return try clients.map { try $0.readResponse() }
+    }
+
+    /// Races one refresh token on every client and checks that exactly one rotation won (the others: 401
+    /// blacklisted); answers the winner's new refresh token.
+    static func raceRefresh(_ clients: [RawHTTPClient], token: String,
+                            file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let answers = try race(clients, post: "/api/token/refresh/", json: try jsonString(["refresh": token]))
+        let winners = answers.filter { $0.status == 200 }
+        XCTAssertEqual(winners.count, 1, answers.map(\.text).joined(separator: "\n"), file: file, line: line)
+        for loser in answers where loser.status != 200 {
+            XCTAssertEqual(loser.status, 401, file: file, line: line)
+            XCTAssertEqual(loser.text, #"{"detail":"Token is blacklisted","code":"token_not_valid"}"#, file: file, line: line)
+        }
+        return try XCTUnwrap(winners.first?.json["refresh"] as? String, file: file, line: line)
     }
 
     /// Reads one response (Content-Length framed). Throws if the server closes first.

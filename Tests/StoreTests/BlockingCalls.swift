@@ -1,8 +1,4 @@
 import Store
-import StoreSQLite
-
-/// The backend under test. The suite is written against the store protocols; only this line names SQLite.
-typealias Store = SQLiteStore
 
 /// Waiting forms of the store's calls, so tests read top to bottom. Test-only: the daemon never waits on a
 /// store call, and the CLI waits explicitly with `StoreCall.wait`.
@@ -57,4 +53,12 @@ extension StoreBackend {
         try StoreCall.wait { reportReuse(jti: jti, grace: grace, now: now, completion: $0) }
     }
     func flushExpired(now: Double) throws(StoreError) -> Int { try StoreCall.wait { flushExpired(now: now, completion: $0) } }
+
+    func tokens(after jti: String?, limit: Int) throws(StoreError) -> [OutstandingToken] {
+        try StoreCall.wait { tokens(after: jti, limit: limit, completion: $0) }
+    }
+    @discardableResult
+    func importTokens(_ tokens: [OutstandingToken]) throws(StoreError) -> Int {
+        try StoreCall.wait { importTokens(tokens, completion: $0) }
+    }
 }

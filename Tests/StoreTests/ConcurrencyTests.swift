@@ -1,12 +1,10 @@
 import XCTest
 import Store
-@testable import StoreSQLite
 import TestSupport
 
-final class ConcurrencyTests: XCTestCase {
+class ConcurrencyTests: StoreTestCase {
     func testSixteenThreadsRotatingOneTokenWithGraceRotateExactlyOnce() throws {
-        let folder = try TemporaryDirectory(prefix: "authd-store")
-        let store = try Store(path: folder.file("authd.sqlite3"))
+        let store = self.store!
         try store.recordOutstanding(token("shared"))
         let outcomes = LockedList<Result<RotationOutcome, StoreError>>()
         runConcurrently(16) { index in
@@ -24,8 +22,7 @@ final class ConcurrencyTests: XCTestCase {
     }
 
     func testSixteenThreadsRotatingOneTokenWithoutGraceRevokeTheFamily() throws {
-        let folder = try TemporaryDirectory(prefix: "authd-store")
-        let store = try Store(path: folder.file("authd.sqlite3"))
+        let store = self.store!
         try store.recordOutstanding(token("shared"))
         let outcomes = LockedList<RotationOutcome>()
         let failures = LockedList<StoreError>()
@@ -57,12 +54,10 @@ final class ConcurrencyTests: XCTestCase {
         XCTAssertEqual(successors.first?.blacklistReason, .reuse)
     }
 
-    func testTwoStoresOnOneFileWriteConcurrently() throws {
-        // Like the CLI and the daemon: two independent stores (own writer connections) on one file.
-        let folder = try TemporaryDirectory(prefix: "authd-store")
-        let path = folder.file("shared.sqlite3")
-        let daemon = try Store(path: path)
-        let cli = try Store(path: path, busyTimeoutMilliseconds: 20_000)
+    func testTwoStoresOnOneDatabaseWriteConcurrently() throws {
+        // Like the CLI and the daemon, or two instances: two independent stores (own writer connections) on one database.
+        let daemon = self.store!
+        let cli = try database.open(patient: true)
         let failures = LockedList<String>()
         runConcurrently(8) { index in
             let store = index % 2 == 0 ? daemon : cli
@@ -90,30 +85,9 @@ final class ConcurrencyTests: XCTestCase {
         }
     }
 
-    func testReadsDoNotWaitForAnotherProcessesWriteTransaction() throws {
-        // WAL: a reader is not blocked by a writer holding the write lock.
-        let folder = try TemporaryDirectory(prefix: "authd-store")
-        let path = folder.file("authd.sqlite3")
-        let store = try Store(path: path, busyTimeoutMilliseconds: 100)
-        try store.blacklist(token("b"), reason: .logout, now: 1)
-        // Another process's connection in the middle of a write transaction.
-        let other = try SQLiteConnection(path: path, busyTimeoutMilliseconds: 100, queryOnly: false)
-        try other.execute("BEGIN IMMEDIATE; INSERT INTO users (username, password, date_joined) VALUES ('x', '!', 1);")
-        XCTAssertTrue(try store.isBlacklisted(jti: "b"))
-        XCTAssertNil(try store.user(username: "x"), "uncommitted writes are invisible")
-        // A writer that cannot get the lock within its busy timeout fails with .busy instead of hanging.
-        XCTAssertThrowsError(try store.recordOutstanding(token("blocked"))) {
-            XCTAssertEqual($0 as? StoreError, StoreError(.busy, ""))
-        }
-        try other.execute("COMMIT")
-        XCTAssertNotNil(try store.user(username: "x"))
-        XCTAssertTrue(try store.recordOutstanding(token("blocked")))
-    }
-
     func testAFailingWriteDoesNotSpoilTheOthersCommittedWithIt() throws {
-        // Queued together, these run in the same group commit; each has its own savepoint.
-        let folder = try TemporaryDirectory(prefix: "authd-store")
-        let store = try Store(path: folder.file("authd.sqlite3"))
+        // Queued together, these run in the same group commit; a failing one is rolled back alone.
+        let store = self.store!
         let results = LockedList<(Int, Result<User, StoreError>)>()
         let done = expectation(description: "all completions")
         done.expectedFulfillmentCount = 200
@@ -136,8 +110,7 @@ final class ConcurrencyTests: XCTestCase {
     }
 
     func testAWriteQueuedFromACompletionRunsInALaterCommit() throws {
-        let folder = try TemporaryDirectory(prefix: "authd-store")
-        let store = try Store(path: folder.file("authd.sqlite3"))
+        let store = self.store!
         let done = expectation(description: "completion")
         let inner = LockedList<Result<Bool, StoreError>>()
         store.recordOutstanding(token("first"), family: nil, parentJTI: nil) { _ in
@@ -155,14 +128,14 @@ final class ConcurrencyTests: XCTestCase {
 }
 
 /// The change counter that cached views (users, blacklist) consult instead of the database.
-final class ChangeFeedTests: StoreTestCase {
+class ChangeFeedTests: StoreTestCase {
     func testOwnCommitsShowAtOnceAndOtherProcessesCommitsSoon() throws {
         let before = store.changeVersion
         try store.recordOutstanding(token("mine"))
         XCTAssertGreaterThan(store.changeVersion, before, "this process's commit shows before its completion runs")
 
         // Another connection, as the CLI or a second daemon would write.
-        let other = try Store(path: store.path)
+        let other = try database.open()
         let seen = store.changeVersion
         _ = try other.addUser(NewUser(username: "cli-user", passwordHash: "!", dateJoined: 1))
         other.close()

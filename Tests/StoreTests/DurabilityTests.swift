@@ -7,17 +7,12 @@ import Glibc
 
 /// "Nothing acknowledged is lost on kill -9": a child process (this same test binary, running only
 /// `testChildWritesUntilKilled`) rotates tokens and reports each rotation on stdout after the call returned.
-/// The parent SIGKILLs it mid-stream, reopens the file and checks that every reported rotation is there.
-final class DurabilityTests: XCTestCase {
-    private static let childVariable = "AUTHD_STORE_DURABILITY_CHILD_DB"
-
+/// The parent SIGKILLs it mid-stream, reopens the database and checks that every reported rotation is there.
+class DurabilityTests: StoreTestCase {
     func testAcknowledgedWritesSurviveKillDashNine() throws {
-        let folder = try TemporaryDirectory(prefix: "authd-store")
-        let path = folder.file("durable.sqlite3")
-        _ = try Store(path: path)  // created and migrated before the child starts
-
+        // The database was created and migrated by setUp, before the child starts.
         var environment = ProcessInfo.processInfo.environment
-        environment[Self.childVariable] = path
+        environment.merge(database.environment) { $1 }
         let child = try TestProcess.start(try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"),
                                           ["StoreTests.DurabilityTests/testChildWritesUntilKilled"], environment: environment)
         // Let it acknowledge a good number of writes from several threads, then kill it without warning.
@@ -33,7 +28,7 @@ final class DurabilityTests: XCTestCase {
         }
         XCTAssertGreaterThanOrEqual(acknowledged.count, 300, "child output: \(output.suffix(2000))")
 
-        let reopened = try Store(path: path)
+        let reopened = try database.open()
         for jti in acknowledged {
             let stored = try reopened.outstanding(jti: jti)
             XCTAssertNotNil(stored, "acknowledged rotation to \(jti) was lost")
@@ -45,12 +40,11 @@ final class DurabilityTests: XCTestCase {
         XCTAssertTrue(try reopened.recordOutstanding(token("after-recovery")))
     }
 
-    /// Runs only as the child of the test above.
+    /// Runs only as the child of the test above (on either backend: the environment says which).
     func testChildWritesUntilKilled() throws {
-        guard let path = ProcessInfo.processInfo.environment[Self.childVariable] else {
+        guard let store = try TestDatabase.openFromEnvironment() else {
             throw XCTSkip("helper process for testAcknowledgedWritesSurviveKillDashNine")
         }
-        let store = try Store(path: path)
         runConcurrently(4) { thread in
             // Bounded, so an orphaned child cannot run forever.
             for n in 0..<200_000 {

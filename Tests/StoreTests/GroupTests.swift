@@ -1,8 +1,7 @@
 import XCTest
 import Store
-@testable import StoreSQLite
 
-final class GroupTests: StoreTestCase {
+class GroupTests: StoreTestCase {
     private func addUser(_ name: String) throws -> User {
         try store.addUser(NewUser(username: name, passwordHash: "!", dateJoined: 1))
     }
@@ -79,23 +78,5 @@ final class GroupTests: StoreTestCase {
         _ = try store.addGroup(name: "web")
         let newAlice = try addUser("alice")
         XCTAssertEqual(try store.groupNames(userID: newAlice.id), [])
-    }
-
-    func testAVersionOneDatabaseGainsGroupsAndKeepsItsUsers() throws {
-        let path = folder.file("v1.sqlite3")
-        do {
-            // Build the file as authd 0.1 (schema version 1) left it.
-            try DatabaseFile.prepare(path: path)
-            let raw = try SQLiteConnection(path: path, busyTimeoutMilliseconds: 1000, queryOnly: false)
-            try raw.execute(Schema.migrations[0].sql)
-            try raw.execute("PRAGMA user_version = 1")
-            try raw.run("INSERT INTO users (username, password, date_joined) VALUES ('old', '!', 1)")
-        }
-        let upgraded = try Store(path: path)
-        XCTAssertGreaterThanOrEqual(Store.schemaVersion, 2)
-        XCTAssertEqual(try upgraded.users().map(\.username), ["old"])
-        _ = try upgraded.addGroup(name: "web")
-        try upgraded.addUser(username: "old", toGroup: "web")
-        XCTAssertEqual(try upgraded.groupNames(username: "old"), ["web"])
     }
 }

@@ -1,5 +1,7 @@
 import XCTest
 import Store
+import StorePostgres
+import StoreSQLite
 import TestSupport
 #if canImport(Glibc)
 import Glibc
@@ -38,18 +40,23 @@ final class LockedList<T>: @unchecked Sendable {
     var items: [T] { lock.lock(); defer { lock.unlock() }; return storage }
 }
 
-/// A fresh store in a temporary folder for every test.
+/// A fresh store for every test, on the backend the class names: each suite is written once against the store
+/// protocols and runs on SQLite as the class itself, and on PostgreSQL as its `…OnPostgres` subclass (which only
+/// lists the inherited tests: XCTest on Linux does not run inherited test methods by itself;
+/// `ParameterizationTests` checks that every test is listed).
 class StoreTestCase: XCTestCase {
-    var folder: TemporaryDirectory!
-    var store: Store!
+    class var backend: TestBackend { .sqlite }
+
+    var database: TestDatabase!
+    var store: (any StoreBackend)!
 
     override func setUpWithError() throws {
-        folder = try TemporaryDirectory(prefix: "authd-store")
-        store = try Store(path: folder.file("authd.sqlite3"))
+        database = try TestDatabase(Self.backend)
+        store = try database.open()
     }
 
     override func tearDown() {
         store = nil
-        folder = nil
+        database = nil
     }
 }

@@ -1,7 +1,7 @@
 import XCTest
 import Store
 
-final class TokenTests: StoreTestCase {
+class TokenTests: StoreTestCase {
     func testRecordOutstandingIsIdempotentAndKeepsTheFirstRecord() throws {
         let user = try store.addUser(NewUser(username: "u", passwordHash: "!", dateJoined: 1))
         XCTAssertTrue(try store.recordOutstanding(token("t1", user: user.id, now: 10)))
@@ -45,7 +45,8 @@ final class TokenTests: StoreTestCase {
 
     func testBadTokenValuesAreRejectedNotStored() throws {
         let invalid = StoreError(.invalidArgument, "")
-        for bad in [token(""), token(String(repeating: "j", count: 256)), token("x", expires: .infinity),
+        try store.recordOutstanding(token("nul"))
+        for bad in [token(""), token(String(repeating: "j", count: 256)), token("x", expires: .infinity), token("nul\0x"),
                     TokenRecord(jti: "y", userID: nil, createdAt: .nan, expiresAt: 1)] {
             XCTAssertThrowsError(try store.recordOutstanding(bad)) { XCTAssertEqual($0 as? StoreError, invalid) }
             XCTAssertThrowsError(try store.blacklist(bad, reason: .logout, now: 1)) { XCTAssertEqual($0 as? StoreError, invalid) }
@@ -57,6 +58,9 @@ final class TokenTests: StoreTestCase {
             XCTAssertEqual($0 as? StoreError, invalid)
         }
         XCTAssertNil(try store.outstanding(jti: "a"))
+        XCTAssertNil(try store.outstanding(jti: "nul\0x"))
+        XCTAssertFalse(try store.isBlacklisted(jti: "nul\0x"))
+        XCTAssertFalse(try store.isBlacklisted(jti: "nul"), "a jti with a NUL never stands for the one before it")
         XCTAssertTrue(try store.recordOutstanding(token(String(repeating: "j", count: 255))))
     }
 

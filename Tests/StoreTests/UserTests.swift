@@ -1,7 +1,7 @@
 import XCTest
 import Store
 
-final class UserTests: StoreTestCase {
+class UserTests: StoreTestCase {
     func testAddAndLookUpKeepsEveryField() throws {
         let added = try store.addUser(NewUser(
             username: "Ünïcode", passwordHash: "pbkdf2_sha256$1000$salt$hash", isActive: false, isStaff: true,
@@ -27,11 +27,23 @@ final class UserTests: StoreTestCase {
     }
 
     func testUnusualUsernamesAreStoredExactly() throws {
-        for name in ["a b", "with\0nul", "x'); DROP TABLE users; --", String(repeating: "z", count: 1000)] {
+        for name in ["a b", "x'); DROP TABLE users; --", String(repeating: "z", count: 1000), "😀 ünï"] {
             let added = try store.addUser(NewUser(username: name, passwordHash: "", dateJoined: 1))
             XCTAssertEqual(try store.user(username: name), added)
         }
-        XCTAssertNil(try store.user(username: "with"), "a NUL must not truncate the key")
+        // PostgreSQL cannot store a NUL and a C string would end there: refused on every backend, never cut short.
+        _ = try store.addUser(NewUser(username: "with", passwordHash: "!", dateJoined: 1))
+        XCTAssertThrowsError(try store.addUser(NewUser(username: "with\0nul", passwordHash: "", dateJoined: 1))) { error in
+            XCTAssertEqual(error as? StoreError, StoreError(.invalidArgument, ""))
+        }
+        XCTAssertThrowsError(try store.addUser(NewUser(username: "ok", passwordHash: "a\0b", dateJoined: 1))) { error in
+            XCTAssertEqual(error as? StoreError, StoreError(.invalidArgument, ""))
+        }
+        XCTAssertThrowsError(try store.setPassword(username: "with", hash: "x\0y")) { error in
+            XCTAssertEqual(error as? StoreError, StoreError(.invalidArgument, ""))
+        }
+        XCTAssertNil(try store.user(username: "with\0nul"), "a NUL must not truncate the key")
+        XCTAssertEqual(try store.user(username: "with")?.passwordHash, "!")
         XCTAssertEqual(try store.user(username: "a b")?.passwordHash, "", "an empty string is not NULL")
         XCTAssertThrowsError(try store.addUser(NewUser(username: "", passwordHash: "!", dateJoined: 1))) { error in
             XCTAssertEqual(error as? StoreError, StoreError(.invalidArgument, ""))

@@ -48,6 +48,33 @@ public struct TestProcess {
         return Output(status: process.terminationStatus, stdout: out, stderr: err)
     }
 
+    /// Runs `executable` with its output appended to `logFile` and standard input empty, reaping it with waitpid(2)
+    /// itself; answers its exit status. For commands run while other threads of the test are busy (a load running):
+    /// Foundation's `Process` learns of a child's exit from SIGCHLD through a signalfd, and a busy thread that
+    /// accepts the signal first makes it wait forever. Also, nothing the command leaves running (a server it
+    /// starts) can hold a pipe of ours open.
+    public static func runLogged(_ executable: String, _ arguments: [String], logFile: String) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logFile, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for argument in argv { free(argument) } }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard spawned == 0 else {
+            throw LaunchError(description: "cannot start \(executable): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw LaunchError(description: "waitpid failed: errno \(errno)") }
+        }
+        // WIFEXITED / WEXITSTATUS are macros Swift does not import.
+        return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
     /// Starts `executable` in the background (standard input empty and closed) and returns at once; both output
     /// streams are collected as they arrive, so a test can wait for what the program prints.
     public static func start(
