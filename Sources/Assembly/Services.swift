@@ -36,11 +36,19 @@ public final class Services: Sendable {
         // Every thread that reads (event loops, both pools) keeps a read connection of its own.
         let readers = eventLoops + settings.passwords.workers + claimsWorkers + 2
         let store = try openStore(settings, readConnections: readers)
-        return Services(store: store,
-                        hashingPool: WorkerPool(workers: settings.passwords.workers, queueLimit: settings.passwords.queue),
-                        claimsPool: WorkerPool(workers: claimsWorkers, queueLimit: 4 * claimsWorkers, name: "authd-claims",
-                                                niceness: 0),
-                        loginThrottle: LoginThrottle(settings.security.loginThrottle))
+        let services = Services(store: store,
+                                hashingPool: WorkerPool(workers: settings.passwords.workers, queueLimit: settings.passwords.queue),
+                                claimsPool: WorkerPool(workers: claimsWorkers, queueLimit: 4 * claimsWorkers,
+                                                       name: "authd-claims", niceness: 0),
+                                loginThrottle: LoginThrottle(settings.security.loginThrottle))
+        // Read before serving, so that verify keeps answering if the database goes away soon after the start.
+        do throws(StoreError) {
+            try services.blacklist.load(now: SystemWallClock().now())
+        } catch {
+            services.close()
+            throw ConfigurationFailure(["\(settings.sourcePath): the blacklist could not be read from the store: \(error.message)"])
+        }
+        return services
     }
 
     /// The store alone: user administration needs no key and no pool.
