@@ -17,15 +17,13 @@ final class ChangeListener: Sendable {
     static let latency: Double = 0.1
 
     private let counter = Atomic<UInt64>(1)
-    private let stopping = Atomic<Bool>(false)
-    private let thread: Mutex<PlatformThread?> = Mutex(nil)
+    private let loop = BackgroundLoop()
     private let configuration: PostgresConfiguration
 
     init(_ configuration: PostgresConfiguration) throws(StoreError) {
         self.configuration = configuration
         do {
-            let started = try PlatformThread.start(name: "authd-pg-listen") { [self] in listen() }
-            thread.withLock { $0 = started }
+            try loop.start(name: "authd-pg-listen") { [self] in listen() }
         } catch {
             throw StoreError(.io, "could not start the PostgreSQL change listener: \(error)")
         }
@@ -36,19 +34,12 @@ final class ChangeListener: Sendable {
     /// A commit of this process's writers.
     func bump() { counter.add(1, ordering: .releasing) }
 
-    func shutdown() {
-        stopping.store(true, ordering: .releasing)
-        let started = thread.withLock { current -> PlatformThread? in
-            defer { current = nil }
-            return current
-        }
-        started?.join()
-    }
+    func shutdown() { loop.stop() }
 
     private func listen() {
         var pause = PostgresWorker.initialBackoff
         var heardBefore = false
-        while !stopping.load(ordering: .acquiring) {
+        while !loop.isStopping {
             guard let connection = try? subscribe() else {
                 sleep(nanoseconds: pause)
                 pause = min(pause * 2, PostgresWorker.maximumBackoff)
@@ -58,7 +49,7 @@ final class ChangeListener: Sendable {
             // Changes made while nobody listened are unknown: count them as one.
             if heardBefore { bump() }
             heardBefore = true
-            while !stopping.load(ordering: .acquiring), receive(on: connection) {}
+            while !loop.isStopping, receive(on: connection) {}
         }
     }
 
@@ -86,7 +77,7 @@ final class ChangeListener: Sendable {
     /// Sleeps in short steps so that `shutdown` never waits long.
     private func sleep(nanoseconds: UInt64) {
         let deadline = MonotonicClock.now() + nanoseconds
-        while !stopping.load(ordering: .acquiring), MonotonicClock.now() < deadline {
+        while !loop.isStopping, MonotonicClock.now() < deadline {
             usleep(20_000)
         }
     }

@@ -14,14 +14,12 @@ final class ChangeWatcher: Sendable {
     static let interval: Double = 0.05
 
     private let counter = Atomic<UInt64>(1)
-    private let stopping = Atomic<Bool>(false)
-    private let thread: Mutex<PlatformThread?> = Mutex(nil)
+    private let loop = BackgroundLoop()
 
     init(path: String, busyTimeoutMilliseconds: Int) throws(StoreError) {
         let connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, queryOnly: true)
         do {
-            let started = try PlatformThread.start(name: "authd-changes") { [self] in watch(connection) }
-            thread.withLock { $0 = started }
+            try loop.start(name: "authd-changes") { [self] in watch(connection) }
         } catch {
             throw StoreError(.io, "could not start the store change watcher: \(error)")
         }
@@ -32,19 +30,12 @@ final class ChangeWatcher: Sendable {
     /// A commit of this process's writer.
     func bump() { counter.add(1, ordering: .releasing) }
 
-    func shutdown() {
-        stopping.store(true, ordering: .releasing)
-        let started = thread.withLock { current -> PlatformThread? in
-            defer { current = nil }
-            return current
-        }
-        started?.join()
-    }
+    func shutdown() { loop.stop() }
 
     private func watch(_ connection: SQLiteConnection) {
         var seen: Int64?
         let pause = UInt32(Self.interval * 1_000_000)
-        while !stopping.load(ordering: .acquiring) {
+        while !loop.isStopping {
             // A failed read (a busy file, an I/O error) only delays noticing a change until the next round.
             if let current = try? connection.first("PRAGMA data_version", [], { $0.int64(0) }) {
                 if let seen, seen != current { bump() }
