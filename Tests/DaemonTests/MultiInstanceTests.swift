@@ -123,6 +123,9 @@ final class MultiInstanceTests: XCTestCase {
             let obtain = try daemon.tcp().post("/api/token/", json: #"{"username":"alice","password":"pw"}"#)
             XCTAssertEqual(obtain.status, 503, obtain.text)
             XCTAssertNotNil(obtain.header("Retry-After"))
+            let health = try daemon.tcp().request("GET", "/healthz")
+            XCTAssertEqual(health.status, 503, "a load balancer takes the instance out: \(health.text)")
+            XCTAssertTrue(health.text.contains(#""store":"unavailable""#), health.text)
             XCTAssertLessThan(Date().timeIntervalSince(started), 5, "answers while the database is down are quick")
         }
         XCTAssertLessThanOrEqual(load.acknowledgedCount - before, 8, "rotations acknowledged while the database is down")
@@ -138,6 +141,7 @@ final class MultiInstanceTests: XCTestCase {
         XCTAssertEqual(report.disconnected, 0)
         XCTAssertEqual(try lostRotations(report.acknowledged, schema: schema), [])
         for daemon in daemons { XCTAssertTrue(daemon.isRunning) }
+        XCTAssertEqual(try daemons[0].tcp().request("GET", "/healthz").status, 200, "healthy again once the database is back")
     }
 
     /// `kill -9` of one instance under load: every rotation it acknowledged is in the database, and the other
