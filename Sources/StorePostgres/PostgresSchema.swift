@@ -253,7 +253,9 @@ enum PostgresSchema {
             $$;
 
             -- StoreAdmin.importUser: keeps the id, and moves the id sequence past it (never back), so a later user
-            -- never gets an imported user's id. False when the id or the username is taken.
+            -- never gets an imported user's id. False when the id or the username is taken. Imports run in
+            -- concurrent transactions (authd store copy sends many at once): the lock (held until commit) makes the
+            -- sequence's check and move one step, and nextval reads where the sequence is, whoever moved it last.
             CREATE FUNCTION import_user(id bigint, username text, password text, is_active boolean, is_staff boolean,
                                         is_superuser boolean, email text, first_name text, last_name text,
                                         last_login double precision, date_joined double precision) RETURNS boolean
@@ -261,7 +263,6 @@ enum PostgresSchema {
             DECLARE
                 sequence text := pg_get_serial_sequence('users', 'id');
                 last bigint;
-                used boolean;
             BEGIN
                 INSERT INTO users (id, username, password, is_active, is_staff, is_superuser, email, first_name,
                                    last_name, last_login, date_joined)
@@ -272,9 +273,10 @@ enum PostgresSchema {
                 IF NOT FOUND THEN
                     RETURN false;
                 END IF;
-                EXECUTE format('SELECT last_value, is_called FROM %s', sequence) INTO last, used;
-                IF NOT used OR last < import_user.id THEN
-                    PERFORM setval(sequence, greatest(import_user.id, CASE WHEN used THEN last ELSE 0 END));
+                PERFORM pg_advisory_xact_lock(1635087460, hashtext(sequence));
+                last := nextval(sequence);
+                IF last < import_user.id THEN
+                    PERFORM setval(sequence, import_user.id);
                 END IF;
                 RETURN true;
             END

@@ -15,6 +15,9 @@ final class UserTestsOnPostgres: UserTests {
         try super.testDeleteKeepsTokensWithoutAUserAndNeverReusesTheId()
     }
     override func testCompletionFormsReportAfterCommit() throws { try super.testCompletionFormsReportAfterCommit() }
+    override func testConcurrentImportsLeaveNoImportedIdToANewUser() throws {
+        try super.testConcurrentImportsLeaveNoImportedIdToANewUser()
+    }
 }
 
 final class TokenTestsOnPostgres: TokenTests {

@@ -83,6 +83,31 @@ class UserTests: StoreTestCase {
         XCTAssertNil(try store.outstanding(jti: "t2"), "a login that failed records no token")
     }
 
+    /// Imports from concurrent transactions (`authd store copy` sends many at once; two stores here, each import
+    /// its own transaction): the id sequence must end past every imported id, never moved back by an import of a
+    /// smaller one that read the sequence before a larger one moved it.
+    func testConcurrentImportsLeaveNoImportedIdToANewUser() throws {
+        let stores = [store!, try database.open()]
+        let failures = LockedList<String>()
+        runConcurrently(4) { worker in
+            for round in 0..<100 {
+                let id = Int64((round * 4 + worker) * 3 + 3)
+                do {
+                    _ = try stores[worker % 2].importUser(NewUser(username: "imported-\(id)", passwordHash: "!",
+                                                                  dateJoined: 1), id: id)
+                } catch {
+                    failures.append("\(id): \(error)")
+                }
+            }
+        }
+        XCTAssertEqual(failures.items, [])
+        let highest = Int64((99 * 4 + 3) * 3 + 3)
+        for index in 0..<3 {
+            let added = try store.addUser(NewUser(username: "new-\(index)", passwordHash: "!", dateJoined: 2))
+            XCTAssertGreaterThan(added.id, highest, "a new user got an id at or below an imported one")
+        }
+    }
+
     func testDeleteKeepsTokensWithoutAUserAndNeverReusesTheId() throws {
         let carol = try store.addUser(NewUser(username: "carol", passwordHash: "!", dateJoined: 1))
         try store.recordOutstanding(token("carol-refresh", user: carol.id))
