@@ -3,16 +3,19 @@ enum Suggestion {
     /// The closest candidate if it is close enough to be a plausible typo, else nil.
     static func closest(to word: String, in candidates: [String]) -> String? {
         let target = Array(word.uppercased().utf8)
+        // Allow roughly one slip per four characters, at least two: catches dropped letters and swaps in long
+        // SIMPLE_JWT names without suggesting unrelated short words.
+        let limit = max(2, target.count / 4)
         var best: (name: String, distance: Int)?
         for candidate in candidates {
+            // The difference in length is a lower bound of the distance: most candidates (and every one, for a
+            // long word) are ruled out without the quadratic comparison.
+            guard abs(candidate.utf8.count - target.count) <= min(limit, best?.distance ?? limit) else { continue }
             let distance = editDistance(target, Array(candidate.uppercased().utf8))
             if let current = best, current.distance <= distance { continue }
             best = (candidate, distance)
         }
         guard let best else { return nil }
-        // Allow roughly one slip per four characters, at least two: catches dropped letters and swaps in long
-        // SIMPLE_JWT names without suggesting unrelated short words.
-        let limit = max(2, target.count / 4)
         return best.distance <= limit ? best.name : nil
     }
 
