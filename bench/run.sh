@@ -201,6 +201,9 @@ passwords:
   queue: 2
 security:
   max_connections: 20000
+  # Every load here comes from 127.0.0.1: the per-address cap (1,000 by default) would refuse most of the
+  # 5,000 idle connections and measure nothing.
+  max_connections_per_address: 20000
 logging:
   level: warning
 EOF
