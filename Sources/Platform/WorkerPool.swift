@@ -37,11 +37,23 @@ public final class WorkerPool: Sendable {
 
     /// Queues `job` for a worker; false (and the job is dropped) when the queue is full or the pool is shut down.
     @discardableResult
-    public func submit(_ job: @escaping @Sendable () -> Void) -> Bool { core.submit(key: nil, job) }
+    public func submit(_ job: @escaping @Sendable () -> Void) -> Bool { core.admit(key: nil, job) == .accepted }
 
     /// Queues `job` in `key`'s queue (see "Fairness"); false when the pool is full or `key` holds its share.
     @discardableResult
-    public func submit(key: String, _ job: @escaping @Sendable () -> Void) -> Bool { core.submit(key: key, job) }
+    public func submit(key: String, _ job: @escaping @Sendable () -> Void) -> Bool { admit(key: key, job) == .accepted }
+
+    /// What `admit` did with a job.
+    public enum Admission: Sendable, Equatable {
+        case accepted
+        /// Refused: every place is taken (or the pool is shut down).
+        case full
+        /// Refused: the key already holds its share, while other keys would still find a place.
+        case overShare
+    }
+
+    /// `submit(key:)`, saying why a job was refused.
+    public func admit(key: String, _ job: @escaping @Sendable () -> Void) -> Admission { core.admit(key: key, job) }
 
     /// Jobs waiting for a worker (not counting those running).
     public var queued: Int { core.queued }
@@ -122,13 +134,13 @@ extension WorkerPool {
             }
         }
 
-        func submit(key: String?, _ job: @escaping @Sendable () -> Void) -> Bool {
-            let accepted = state.withLock { state -> Bool in
+        func admit(key: String?, _ job: @escaping @Sendable () -> Void) -> Admission {
+            let admission = state.withLock { state -> Admission in
                 // A job may always wait for a free worker; beyond those, at most queueLimit wait.
                 let freeWorkers = state.threads.count - state.busyWorkers
                 guard !state.stopping, !state.threads.isEmpty,
-                      state.waiting < queueLimit + freeWorkers else { return false }
-                if let key, state.held[key, default: 0] >= perKeyLimit { return false }
+                      state.waiting < queueLimit + freeWorkers else { return .full }
+                if let key, state.held[key, default: 0] >= perKeyLimit { return .overShare }
                 if let observe = state.waitObserver {
                     let queuedAt = MonotonicClock.now()
                     state.push(Job(key: key, run: {
@@ -138,10 +150,10 @@ extension WorkerPool {
                 } else {
                     state.push(Job(key: key, run: job))
                 }
-                return true
+                return .accepted
             }
-            if accepted { available.signal() }
-            return accepted
+            if admission == .accepted { available.signal() }
+            return admission
         }
 
         var queued: Int { state.withLock { $0.waiting } }

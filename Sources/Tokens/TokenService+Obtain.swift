@@ -1,4 +1,6 @@
+import Dispatch
 import JSON
+import Platform
 import Store
 
 extension TokenService {
@@ -43,7 +45,7 @@ extension TokenService {
             case .failure(let error): return completion(.failure(storeFailure(error)))
             }
             // One queue per client address: a flood from one client cannot take every place in the pool.
-            let accepted = hashingPool.submit(key: context.peer) { [self] in
+            let admission = hashingPool.admit(key: context.peer) { [self] in
                 guard let user else {
                     hasher.burnTime(credentials.password)
                     return refuse(.unknownUser)
@@ -70,9 +72,24 @@ extension TokenService {
                     }
                 }
             }
-            if !accepted { completion(.failure(.hashingBusy)) }
+            switch admission {
+            case .accepted:
+                break
+            case .full:
+                completion(.failure(.hashingBusy))
+            case .overShare:
+                // This client already holds its share of the pool. Answered at once, a client that retries at once
+                // (a flood) turns its 503s into a stream of cheap requests whose CPU starves the hashing of everyone
+                // else's logins; answered a little later, each of its connections sends a few per second.
+                DispatchQueue.global().asyncAfter(deadline: .now() + Self.overShareDelay) {
+                    completion(.failure(.hashingBusy))
+                }
+            }
         }
     }
+
+    /// How long a login refused because its client holds its share of the hashing pool waits for its 503.
+    static let overShareDelay: DispatchTimeInterval = .milliseconds(250)
 
     /// Signs the tokens, then records the new one (with the login's changes to the user) before handing it out.
     private func issue(for user: User, extraClaims: JSONObject, rehashed: Bool, sliding: Bool,

@@ -86,8 +86,10 @@ final class FairWorkerPoolTests: XCTestCase {
         XCTAssertTrue(pool.submit(key: "flood") { started.signal(); release.wait() })
         started.wait()
         XCTAssertTrue(pool.submit(key: "flood") {})
-        XCTAssertFalse(pool.submit(key: "flood") {}, "a third place for one key")
+        XCTAssertEqual(pool.admit(key: "flood") {}, .overShare, "a third place for one key")
         XCTAssertTrue(pool.submit(key: "other") {}, "another key still finds a place")
+        XCTAssertEqual(pool.admit(key: "third") {}, .accepted)
+        XCTAssertEqual(pool.admit(key: "fourth") {}, .full, "every place taken")
         release.signal()
     }
 

@@ -135,6 +135,28 @@ final class TokenServiceTests: XCTestCase {
         release.signal()
     }
 
+    /// A client that already holds its share of the pool (while others would still find a place) gets its 503 a
+    /// little later, not at once: retrying at once, a flood's cheap refusals would starve everyone's hashing.
+    func testAClientOverItsShareOfThePoolIsAnsweredBusyOnlyLater() throws {
+        let fixture = try TokenServiceFixture(hashingWorkers: 1, hashingQueue: 3)   // 4 places, 2 per client
+        try fixture.addUser("alice", password: "pw")
+        let release = DispatchSemaphore(value: 0)
+        let started = DispatchSemaphore(value: 0)
+        XCTAssertTrue(fixture.hashingPool.submit(key: RequestContext.local.peer) { started.signal(); release.wait() })
+        started.wait()
+        XCTAssertTrue(fixture.hashingPool.submit(key: RequestContext.local.peer) {})
+        let answer = LockedAnswer()
+        let answered = DispatchSemaphore(value: 0)
+        fixture.service.obtainPair(Credentials(username: "alice", password: Array("pw".utf8)), context: .local) { result in
+            answer.set(result.failure?.code)
+            answered.signal()
+        }
+        XCTAssertNil(answer.get(), "answered at once")
+        answered.wait()
+        XCTAssertEqual(answer.get(), .hashingBusy)
+        release.signal()
+    }
+
     func testSecurityEventsAreReportedForTheAuditLogAndMetrics() throws {
         let fixture = try TokenServiceFixture(policy: rotatingPolicy())
         try fixture.addUser("alice", password: "pw")
@@ -174,4 +196,13 @@ extension Result {
         if case .failure(let error) = self { return error }
         return nil
     }
+}
+
+/// The one answer of an operation, set from another thread.
+private final class LockedAnswer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var code: TokenError.Code?
+
+    func set(_ value: TokenError.Code?) { lock.withLock { code = value } }
+    func get() -> TokenError.Code? { lock.withLock { code } }
 }
