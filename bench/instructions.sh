@@ -5,7 +5,7 @@
 #   bench/instructions.sh [AUTHD_BINARY] [PORT]      (default: .build/release/authd, port 18600)
 #
 # Runs the daemon under callgrind on loopback (HS256, rotation and blacklist on, a cheap PBKDF2 for the one user),
-# zeroes the counters once it is ready, drives verify and then refresh (a distinct minted refresh token per request)
+# zeroes the counters once it is ready, drives verify, forward auth and then refresh (a distinct minted refresh token per request)
 # with `authd bench` for DURATION seconds each (default 10; callgrind runs about 50× slower than native), and prints
 # Ir per request summed over all threads of the server (so refresh includes the writer's and checkpointer's share).
 # Needs valgrind and curl (Debian packages).
@@ -63,4 +63,5 @@ measure() {  # name, then `authd bench` arguments
 echo "| request | responses | instructions | per request |"
 echo "|---|---:|---:|---:|"
 measure "verify HS256" --method POST --path /api/token/verify/ --body "{\"token\":\"$ACCESS\"}"
+measure "forward auth (GET, Bearer)" --method GET --path /api/token/auth/ --header "Authorization: Bearer $ACCESS"
 measure "refresh + rotate + blacklist" --method POST --path /api/token/refresh/ --bodies "$W/refresh.bodies"
