@@ -31,22 +31,23 @@ public struct HTTPRequest: Sendable {
     }
 
     static func split(target: String) -> (path: String, query: String) {
-        var pathPart = Substring(target)
-        var query = Substring("")
-        if let mark = pathPart.firstIndex(of: "?") {
-            query = pathPart[pathPart.index(after: mark)...]
-            pathPart = pathPart[..<mark]
+        // On bytes, not Characters: every request passes here, and "?", ":" and "/" are ASCII.
+        let bytes = target.utf8
+        var pathEnd = bytes.endIndex
+        var query = ""
+        if let mark = bytes.firstIndex(of: UInt8(ascii: "?")) {
+            pathEnd = mark
+            query = String(target[bytes.index(after: mark)...])
+        }
+        if bytes.first == UInt8(ascii: "/") {
+            return (pathEnd == bytes.endIndex ? target : String(target[..<pathEnd]), query)
         }
         // absolute-form: drop "scheme://authority"; RFC 9112 §3.2.2 requires servers to accept it.
-        if pathPart.first != "/", let colon = pathPart.firstIndex(of: ":"),
-           pathPart[colon...].hasPrefix("://") {
-            let afterAuthority = pathPart[pathPart.index(colon, offsetBy: 3)...]
-            if let slash = afterAuthority.firstIndex(of: "/") {
-                pathPart = afterAuthority[slash...]
-            } else {
-                pathPart = "/"
-            }
-        }
-        return (String(pathPart), String(query))
+        let pathPart = target[..<pathEnd]
+        guard let colon = pathPart.utf8.firstIndex(of: UInt8(ascii: ":")), pathPart[colon...].utf8.starts(with: "://".utf8)
+        else { return (String(pathPart), query) }
+        let afterAuthority = pathPart[pathPart.utf8.index(colon, offsetBy: 3)...]
+        guard let slash = afterAuthority.utf8.firstIndex(of: UInt8(ascii: "/")) else { return ("/", query) }
+        return (String(afterAuthority[slash...]), query)
     }
 }

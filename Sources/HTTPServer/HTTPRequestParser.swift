@@ -71,35 +71,49 @@ struct HTTPRequestParser {
     // MARK: Head
 
     private mutating func parseHead(_ input: UnsafeRawBufferPointer) -> (consumed: Int, event: Event) {
+        // Every byte of every request head passes through this loop: its state lives in locals (registers), not
+        // in the parser, and is written back only when the head continues in a later read. Only CR, LF and the
+        // byte over the limit take the careful path below.
         var index = 0
         var end: Int?
+        var count = headCount, length = lineLength, lines = lineCount, afterCR = sawCR
+        let limit = maxHeaderBytes
         while index < input.count {
+            if !afterCR {
+                // A run of ordinary bytes, up to the next CR or LF or the size limit, without per-byte bookkeeping.
+                let start = index, stop = min(input.count, index + (limit - count))
+                while index < stop, input[index] != ASCII.cr, input[index] != ASCII.lf { index += 1 }
+                count += index - start
+                length += index - start
+                guard index < input.count else { break }
+            }
             let byte = input[index]
             index += 1
-            headCount += 1
-            if headCount > maxHeaderBytes {
+            count += 1
+            if count > limit {
                 return fail(index, ParseFailure(431, "Request header section is larger than \(maxHeaderBytes) bytes."))
             }
-            if sawCR {
+            if afterCR {
                 guard byte == ASCII.lf else { return fail(index, .badRequest("Bare CR in request head.")) }
-                sawCR = false
-                if lineLength > 0 {
-                    lineCount += 1
-                    lineLength = 0
-                } else if lineCount > 0 {
+                afterCR = false
+                if length > 0 {
+                    lines += 1
+                    length = 0
+                } else if lines > 0 {
                     end = index
                     break
                 }
                 // An empty line before the request line is ignored (RFC 9112 §2.2).
             } else if byte == ASCII.cr {
-                sawCR = true
+                afterCR = true
             } else if byte == ASCII.lf {
                 return fail(index, .badRequest("Bare LF in request head; lines must end with CRLF."))
             } else {
-                lineLength += 1
+                length += 1
             }
         }
         guard let headEnd = end else {
+            (headCount, lineLength, lineCount, sawCR) = (count, length, lines, afterCR)
             headBytes.append(contentsOf: input)
             return (input.count, .needMore)
         }
@@ -112,9 +126,7 @@ struct HTTPRequestParser {
             result = headBytes.withUnsafeBytes { RequestHead.parse($0, maxBodyBytes: maxBodyBytes) }
         }
         headBytes = []
-        headCount = 0
-        lineCount = 0
-        lineLength = 0
+        (headCount, lineLength, lineCount, sawCR) = (0, 0, 0, false)
 
         switch result {
         case let .failure(failure):

@@ -47,6 +47,18 @@ final class ParserTests: XCTestCase {
         }
     }
 
+    func testAHeadOverTheLimitIsRefusedAtItsFirstByteTooMany() {
+        // One endless line with no CR or LF: refused as soon as it passes the limit, not when (if ever) it ends.
+        for size in [1, 100, 5000] {
+            XCTAssertEqual(parseAll("GET /" + String(repeating: "a", count: 4091), chunkSize: size), [], "within the limit")
+            XCTAssertEqual(parseAll("GET /" + String(repeating: "a", count: 4092), chunkSize: size), ["431"], "chunk size \(size)")
+        }
+        // The limit counts the CRLFs too: a head of exactly 4096 bytes passes, 4097 does not.
+        let line = "X: " + String(repeating: "v", count: 4096 - 16 - 3 - 2 - 2) + "\r\n"
+        XCTAssertEqual(parseAll("GET / HTTP/1.0\r\n" + line + "\r\n", chunkSize: 1000), ["GET /  false"])
+        XCTAssertEqual(parseAll("GET / HTTP/1.0\r\n" + "Y" + line + "\r\n", chunkSize: 1000), ["431"])
+    }
+
     func testMidRequestTracking() {
         var parser = HTTPRequestParser(maxHeaderBytes: 4096, maxBodyBytes: 4096, listenerTag: 0, peer: "test")
         XCTAssertFalse(parser.isMidRequest)
@@ -80,5 +92,26 @@ final class HTTPHeadersTests: XCTestCase {
         headers.remove("content-type")
         XCTAssertNil(headers["Content-Type"])
         XCTAssertEqual(headers.count, 2)
+    }
+}
+
+final class RequestTargetTests: XCTestCase {
+    func testTargetsSplitIntoPathAndQuery() {
+        let cases: [(String, String, String)] = [
+            ("/api/token/auth/", "/api/token/auth/", ""),
+            ("/a?x=1&y=2", "/a", "x=1&y=2"),
+            ("/a?b?c", "/a", "b?c"),
+            ("/?", "/", ""),
+            ("http://example.com/p/q?z=1", "/p/q", "z=1"),
+            ("https://example.com:8443/x", "/x", ""),
+            ("http://example.com", "/", ""),
+            ("http://example.com?q", "/", "q"),
+            ("*", "*", ""),
+        ]
+        for (target, path, query) in cases {
+            let split = HTTPRequest.split(target: target)
+            XCTAssertEqual(split.path, path, target)
+            XCTAssertEqual(split.query, query, target)
+        }
     }
 }
