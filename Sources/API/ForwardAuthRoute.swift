@@ -71,11 +71,10 @@ public struct ForwardAuthRoute: Sendable {
     /// listeners a request without header credentials may present the access cookie.
     func credentials(_ request: HTTPRequest) -> Credentials {
         if let header = request.headers[headerName] {
-            // Python's bytes.split(): runs of ASCII whitespace separate, none at the ends.
-            let parts = header.utf8.split(whereSeparator: { $0 == 0x20 || (0x09...0x0D).contains($0) })
-            if let scheme = parts.first, headerTypes.contains(where: { $0.utf8.elementsEqual(scheme) }) {
-                guard parts.count == 2 else { return .malformed }
-                return .token(String(decoding: parts[1], as: UTF8.self))
+            let words = HeaderWords(header)
+            if let scheme = words.first, headerTypes.contains(where: { $0.utf8.elementsEqual(scheme.utf8) }) {
+                guard let token = words.second, !words.more else { return .malformed }
+                return .token(token)
             }
         }
         if let accessCookie, let token = RequestCookies(request).value(accessCookie) { return .token(token) }
@@ -129,4 +128,32 @@ public struct ForwardAuthRoute: Sendable {
         }
         return JSONAnswer.render(status: 401, body: body, headers: headers, extraHeaders: challenge)
     }
+}
+
+/// The first two words of a header value as Python's `bytes.split()` finds them (runs of ASCII whitespace
+/// separate, none at the ends), and whether more follow. A forward-auth request reads its Authorization header
+/// this way on every call, so it walks the bytes once and builds no array.
+struct HeaderWords {
+    private(set) var first: String?
+    private(set) var second: String?
+    private(set) var more = false
+
+    init(_ value: String) {
+        var value = value
+        value.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count {
+                while index < bytes.count, Self.isSpace(bytes[index]) { index += 1 }
+                guard index < bytes.count else { break }
+                let start = index
+                while index < bytes.count, !Self.isSpace(bytes[index]) { index += 1 }
+                let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                if first == nil { first = word }
+                else if second == nil { second = word }
+                else { more = true; break }
+            }
+        }
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
 }
