@@ -52,6 +52,8 @@ public final class JWTCodec: Sendable {
     private let verifiers: [Verifier]
     /// base64url of the fixed header, computed once.
     private let encodedHeader: [UInt8]
+    /// Recently verified tokens, for `decode(…, memo: true)`; this codec's keys never change, so neither do they.
+    private let verified = VerifiedTokenMemo(capacity: JWTCodec.memoCapacity)
 
     private enum Key: Sendable {
         case hmac(HMACKey)
@@ -200,13 +202,26 @@ public final class JWTCodec: Sendable {
 
     /// Verifies and validates `token` as PyJWT's `jwt.decode(token, key, algorithms=[ALGORITHM], audience=…,
     /// issuer=…, leeway=…)` would at time `now` (Unix seconds), returning its header and claims.
-    public func decode(_ token: String, validation: JWTValidation, now: Int64) throws(JWTDecodeError) -> JWT {
-        var token = token
-        let result: Result<JWT, JWTDecodeError> = token.withUTF8 { bytes in
+    ///
+    /// `memo: true` (forward auth, which sees the same access token on every request of a browser) looks the token
+    /// up among the ones this codec verified recently and, on a hit, only runs the claims checks again; a token that
+    /// passes is kept for the next time. The answer is the same either way.
+    public func decode(_ token: String, validation: JWTValidation, now: Int64, memo: Bool = false) throws(JWTDecodeError) -> JWT {
+        if memo, let known = verified.lookup(token) {
+            try ClaimsValidator.validate(known.claims, validation, now: now)
+            return known
+        }
+        var bytes = token
+        let result: Result<JWT, JWTDecodeError> = bytes.withUTF8 { bytes in
             Result { () throws(JWTDecodeError) in try decode(bytes, validation: validation, now: now) }
         }
-        return try result.get()
+        let jwt = try result.get()
+        if memo { verified.remember(token, jwt) }
+        return jwt
     }
+
+    /// Tokens verified with `memo: true`: up to twice this many are kept (a few MB at most).
+    public static let memoCapacity = 2048
 
     private func decode(_ bytes: UnsafeBufferPointer<UInt8>, validation: JWTValidation, now: Int64) throws(JWTDecodeError) -> JWT {
         let parts = try CompactToken(bytes)

@@ -29,7 +29,7 @@ public final class RequestAuthenticator: Sendable {
     }
 
     public func authenticate(_ raw: String, completion: @escaping Completion) {
-        service.validate(raw, as: .access, now: service.clock.now()) { [self] validated in
+        service.validate(raw, as: .access, now: service.clock.now(), memo: true) { [self] validated in
             let token: JSONObject
             switch validated {
             case .success(let value): token = value

@@ -3,10 +3,12 @@ import JSON
 extension TokenService {
     /// SimpleJWT's `Token.__init__` and `verify`, in its order: signature and PyJWT's claim checks, then (refresh
     /// and sliding tokens) the jti and the blacklist, then `exp`, the jti claim and the token type.
-    func validate(_ raw: String, as kind: TokenKind, now time: Double, completion: @escaping Completion<JSONObject>) {
+    /// `memo`: see `JWTCodec.decode`; for forward auth, which sees the same access token again and again.
+    func validate(_ raw: String, as kind: TokenKind, now time: Double, memo: Bool = false,
+                  completion: @escaping Completion<JSONObject>) {
         let token: JSONObject
         do {
-            token = try minter.codec.decode(raw, validation: policy.validation, now: Int64(time.rounded(.down))).claims
+            token = try minter.codec.decode(raw, validation: policy.validation, now: Int64(time.rounded(.down)), memo: memo).claims
         } catch {
             return completion(.failure(.invalid(error.code == .expired ? "Token is expired" : "Token is invalid")))
         }

@@ -56,11 +56,16 @@ final class ReloadTests: XCTestCase {
         XCTAssertEqual(lifetime, 600, "the new ACCESS_TOKEN_LIFETIME")
         XCTAssertEqual(try daemon.tcp().post("/api/token/verify/", json: #"{"token":"\#(oldAccess)"}"#).status, 200,
                        "a token of the retired key verifies while that key is listed")
+        func forwardAuth(_ token: String) throws -> Int {
+            try daemon.tcp().request("GET", "/api/token/auth/", headers: [("Authorization", "Bearer \(token)")]).status
+        }
+        XCTAssertEqual(try forwardAuth(oldAccess), 200, "forward auth too (and it now remembers the token as verified)")
 
         // 3. The old key is removed: its tokens stop verifying, the new key's keep working.
         try daemon.editSettings(replacing: "keys:\n  verifying:\n    - file: \(daemon.keyPath).pub\n", with: "")
         try daemon.reload()
         XCTAssertEqual(try daemon.tcp().post("/api/token/verify/", json: #"{"token":"\#(oldAccess)"}"#).status, 401)
+        XCTAssertEqual(try forwardAuth(oldAccess), 401, "a token forward auth remembered is not trusted past its key")
         XCTAssertEqual(try daemon.tcp().post("/api/token/verify/", json: #"{"token":"\#(refreshed.json["access"] as? String ?? "")"}"#).status, 200)
     }
 

@@ -174,6 +174,51 @@ final class JWTCodecTests: XCTestCase {
         XCTAssertEqual(try codec.decode(padded, validation: v, now: Self.now).claims, ["a": 1])
     }
 
+    /// `memo: true` skips the signature and parse for a token seen before, never the checks that depend on the
+    /// time or the settings, and never keeps a token that failed.
+    func testARememberedTokenIsCheckedAgainEveryTime() throws {
+        let codec = try hs256()
+        let token = try codec.sign(claims(["aud": "api", "nbf": .int(Self.now - 5)]))
+        let first = try codec.decode(token, validation: JWTValidation(), now: Self.now, memo: true)
+        XCTAssertEqual(try codec.decode(token, validation: JWTValidation(), now: Self.now, memo: true), first)
+        XCTAssertEqual(code { try codec.decode(token, validation: JWTValidation(), now: Self.now + 300, memo: true) }, .expired)
+        XCTAssertEqual(code { try codec.decode(token, validation: JWTValidation(), now: Self.now - 10, memo: true) }, .immature)
+        XCTAssertEqual(code { try codec.decode(token, validation: JWTValidation(audience: ["web"]), now: Self.now, memo: true) },
+                       .invalidAudience)
+        XCTAssertEqual(code { try codec.decode(token, validation: JWTValidation(issuer: "authd"), now: Self.now, memo: true) },
+                       .invalidIssuer)
+
+        // Another codec (another key: what a reload that changes keys builds) does not share the memo.
+        let other = try JWTCodec(algorithm: .HS256, signingKey: Array("another-secret-that-is-long-enough-0123456789".utf8))
+        XCTAssertEqual(code { try other.decode(token, validation: JWTValidation(), now: Self.now, memo: true) }, .invalidSignature)
+
+        // A token that fails is not remembered: it fails again for its own reason, and a forged one never passes.
+        let expired = try codec.sign(claims(["exp": .int(Self.now - 1)]))
+        XCTAssertEqual(code { try codec.decode(expired, validation: JWTValidation(), now: Self.now, memo: true) }, .expired)
+        XCTAssertEqual(code { try codec.decode(expired, validation: JWTValidation(verifyExpiry: false), now: Self.now, memo: true) }, nil)
+        let forged = try forge(header: #"{"alg":"HS256","typ":"JWT"}"#, payload: #"{"user_id":"42"}"#,
+                               key: Array("not-the-secret-not-the-secret-not-the-secret".utf8))
+        for _ in 0..<2 {
+            XCTAssertEqual(code { try codec.decode(forged, validation: JWTValidation(), now: Self.now, memo: true) }, .invalidSignature)
+        }
+    }
+
+    func testTheMemoKeepsTwoGenerationsAtMost() {
+        let memo = VerifiedTokenMemo(capacity: 2)
+        let jwt = JWT(header: ["alg": "HS256"], claims: ["n": 1])
+        memo.remember("a", jwt)
+        memo.remember("b", jwt)
+        memo.remember("c", jwt)  // the current generation {a, b} was full: it becomes the previous one
+        XCTAssertNotNil(memo.lookup("a"), "a hit in the previous generation moves to the current one")
+        memo.remember("d", jwt)  // {c, a} full: becomes previous, b is dropped
+        XCTAssertNil(memo.lookup("b"))
+        XCTAssertNotNil(memo.lookup("c"))
+        XCTAssertNotNil(memo.lookup("d"))
+        XCTAssertLessThanOrEqual(memo.count, 4)
+        for index in 0..<100 { memo.remember("t\(index)", jwt) }
+        XCTAssertLessThanOrEqual(memo.count, 4, "never more than two generations of `capacity` tokens")
+    }
+
     func testExpiryAndNotBeforeWithLeeway() throws {
         let codec = try hs256()
         let expired = try codec.sign(claims(["exp": .int(Self.now - 10)]))

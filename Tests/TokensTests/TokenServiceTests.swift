@@ -1,6 +1,8 @@
+import Dispatch
 import JSON
 import Platform
 import Store
+import Synchronization
 import TestSupport
 import Tokens
 import XCTest
@@ -55,6 +57,28 @@ final class TokenServiceTests: XCTestCase {
         fixture.clock.advance(by: 301)
         let refused = fixture.wait { fixture.service.verify(access, context: .local, completion: $0) }
         XCTAssertEqual(refused.failure, TokenError(.tokenNotValid, "Token is expired"))
+    }
+
+    /// Forward auth remembers the tokens it verified (JWTCodec's memo); a remembered token still expires.
+    func testForwardAuthsRememberedTokenStillExpiresWithTheClock() throws {
+        let fixture = try TokenServiceFixture()
+        try fixture.addUser("alice", password: "pw")
+        let access = try fixture.obtainPair("alice", "pw").get().access.token
+        let authenticator = RequestAuthenticator(service: fixture.service, users: nil)
+        func authenticate() -> Result<AuthenticatedUser, AuthenticationError> {
+            let done = DispatchSemaphore(value: 0)
+            let answer = Mutex<Result<AuthenticatedUser, AuthenticationError>?>(nil)
+            authenticator.authenticate(access) { result in
+                answer.withLock { $0 = result }
+                done.signal()
+            }
+            done.wait()
+            return answer.withLock { $0! }
+        }
+        for _ in 0..<2 { XCTAssertNoThrow(try authenticate().get(), "the first time verified, the second remembered") }
+        fixture.clock.advance(by: 301)
+        guard case .failure(let error) = authenticate() else { return XCTFail("an expired token passed forward auth") }
+        XCTAssertEqual(error, AuthenticationError(.tokenNotValid, "Token is expired"))
     }
 
     func testRotationThenReuseRevokesTheFamilyAfterTheGraceWindow() throws {
