@@ -33,7 +33,9 @@ enum ResponseSerializer {
             output.append(contentsOf: "Connection: keep-alive\r\n".utf8)
         }
         if bodyAllowed {
-            output.append(contentsOf: "Content-Length: \(response.body.count)\r\n".utf8)
+            output.append(contentsOf: contentLengthPrefix)
+            appendDecimal(response.body.count, to: &output)
+            output.append(contentsOf: crlf)
         }
         output.append(contentsOf: "\r\n".utf8)
         if bodyAllowed && !isHead {
@@ -55,6 +57,15 @@ enum ResponseSerializer {
     }
 
     static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+    private static let contentLengthPrefix = Array("Content-Length: ".utf8)
+    private static let crlf = Array("\r\n".utf8)
+
+    /// A non-negative count in decimal ASCII, without building a String (every response has one).
+    static func appendDecimal(_ value: Int, to output: inout [UInt8]) {
+        precondition(value >= 0, "a byte count is never negative")
+        if value >= 10 { appendDecimal(value / 10, to: &output) }
+        output.append(UInt8(ascii: "0") + UInt8(value % 10))
+    }
 
     /// Whether the responder asked for the connection to close after this response.
     static func asksToClose(_ response: HTTPResponse) -> Bool {
@@ -67,7 +78,8 @@ enum ResponseSerializer {
     private static func isValid(_ response: HTTPResponse) -> Bool {
         guard (200...999).contains(response.status) else { return false }
         for (name, value) in response.headers {
-            guard ASCII.isToken(name), value.utf8.allSatisfy(ASCII.isFieldValueByte) else { return false }
+            var value = value  // withUTF8 may need to make a bridged string contiguous; ours already are
+            guard ASCII.isToken(name), value.withUTF8({ $0.allSatisfy(ASCII.isFieldValueByte) }) else { return false }
         }
         return true
     }

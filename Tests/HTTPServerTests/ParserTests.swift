@@ -115,3 +115,13 @@ final class RequestTargetTests: XCTestCase {
         }
     }
 }
+
+final class ResponseSerializerTests: XCTestCase {
+    func testContentLengthDigits() {
+        for value in [0, 7, 10, 99, 100, 1_234_567, Int.max] {
+            var output: [UInt8] = []
+            ResponseSerializer.appendDecimal(value, to: &output)
+            XCTAssertEqual(String(decoding: output, as: UTF8.self), String(value))
+        }
+    }
+}
