@@ -124,4 +124,19 @@ final class ResponseSerializerTests: XCTestCase {
             XCTAssertEqual(String(decoding: output, as: UTF8.self), String(value))
         }
     }
+
+    func testAHeaderThatWouldSplitTheResponseBecomesA500() {
+        for value in ["a\r\nSet-Cookie: x=1", "a\nb", "nul\u{0}", "del\u{7F}"] {
+            var output: [UInt8] = []
+            let response = HTTPResponse(status: 200, headers: ["X-Claim": value], body: Array("ok".utf8))
+            ResponseSerializer.append(response, isHead: false, closes: false, isHTTP10: false, date: [], to: &output)
+            let text = String(decoding: output, as: UTF8.self)
+            XCTAssertTrue(text.hasPrefix("HTTP/1.1 500 "), text)
+            XCTAssertFalse(text.contains("Set-Cookie"), text)
+        }
+        var output: [UInt8] = []
+        let fine = HTTPResponse(status: 200, headers: ["X-Claim": "caf\u{E9} \t ok"], body: [])
+        ResponseSerializer.append(fine, isHead: false, closes: false, isHTTP10: false, date: [], to: &output)
+        XCTAssertTrue(String(decoding: output, as: UTF8.self).hasPrefix("HTTP/1.1 200 OK\r\nX-Claim: caf\u{E9} \t ok\r\n"))
+    }
 }
